@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Hone.Distributions;
+using Hone.Studies;
+using Hone.Trials;
+
+namespace Hone.Storage;
+
+/// <summary>
+/// Where studies and trials live: in memory, in SQLite, in PostgreSQL. A storage knows nothing of
+/// samplers or pruners; it keeps records and enforces the trial life cycle.
+/// </summary>
+/// <remarks>
+/// <para>Rules every implementation keeps (and <c>StorageContractTests</c> checks):</para>
+/// <list type="bullet">
+/// <item>Every method is thread-safe, and for shared databases safe across processes.</item>
+/// <item>Every state change is one atomic operation. A trial moves Waiting → Running → Complete | Pruned | Fail
+/// (or straight to a finished state); once finished, any attempt to change its state, values, params or
+/// intermediate values throws <see cref="TrialFinishedException"/>.</item>
+/// <item>Trial numbers within a study are 0, 1, 2, ... in order of creation, never repeated, even with many writers.</item>
+/// <item>A <see cref="FrozenTrial"/> returned never changes afterwards; a later read returns a new object.</item>
+/// <item><see cref="PopWaitingTrial"/> hands each waiting trial to exactly one caller.</item>
+/// <item><see cref="GetTrialsChangedSince"/> lets a study keep an incremental cache: every trial created or
+/// changed after version V is returned by a call with V.</item>
+/// </list>
+/// </remarks>
+public interface IStorage
+{
+    /// <summary>Creates a study and returns its identifier.</summary>
+    /// <exception cref="DuplicateStudyException">The name is taken.</exception>
+    long CreateStudy(string name, IReadOnlyList<StudyDirection> directions);
+
+    /// <summary>Deletes a study with all its trials.</summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    void DeleteStudy(long studyId);
+
+    /// <summary>The identifier of the study with this name, or null.</summary>
+    long? FindStudy(string name);
+
+    /// <summary>The study's name and directions.</summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    StudyRecord GetStudy(long studyId);
+
+    /// <summary>Every study in the storage.</summary>
+    IReadOnlyList<StudyRecord> GetAllStudies();
+
+    /// <summary>Sets a user attribute of a study.</summary>
+    void SetStudyUserAttr(long studyId, string key, JsonElement value);
+
+    /// <summary>Sets a system attribute of a study.</summary>
+    void SetStudySystemAttr(long studyId, string key, JsonElement value);
+
+    /// <summary>The study's user attributes.</summary>
+    IReadOnlyDictionary<string, JsonElement> GetStudyUserAttrs(long studyId);
+
+    /// <summary>The study's system attributes.</summary>
+    IReadOnlyDictionary<string, JsonElement> GetStudySystemAttrs(long studyId);
+
+    /// <summary>
+    /// Creates a trial with the next number. Without a template it is Running and started now; with one it
+    /// takes the template's state, values, params, intermediate values, attributes and times (a Waiting
+    /// template is an enqueued trial; a finished one a warm-start record). The template's number and id are ignored.
+    /// </summary>
+    FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null);
+
+    /// <summary>
+    /// Atomically moves the oldest Waiting trial of the study to Running (start time now) and returns it,
+    /// or returns null when none waits. Each waiting trial is handed to exactly one caller.
+    /// </summary>
+    FrozenTrial? PopWaitingTrial(long studyId);
+
+    /// <summary>Records a parameter's internal value and distribution on a running trial.</summary>
+    /// <exception cref="TrialFinishedException">The trial is finished.</exception>
+    void SetTrialParam(long trialId, string name, double internalValue, Distribution distribution);
+
+    /// <summary>
+    /// Moves a trial to <paramref name="state"/> with <paramref name="values"/> (one per objective, or null),
+    /// stamping the completion time for finished states.
+    /// </summary>
+    /// <exception cref="TrialFinishedException">The trial is already finished.</exception>
+    void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values);
+
+    /// <summary>Records an intermediate value at a step (replacing an earlier one at the same step).</summary>
+    /// <exception cref="TrialFinishedException">The trial is finished.</exception>
+    void SetTrialIntermediateValue(long trialId, int step, double value);
+
+    /// <summary>Sets a user attribute of a trial (allowed on finished trials too).</summary>
+    void SetTrialUserAttr(long trialId, string key, JsonElement value);
+
+    /// <summary>Sets a system attribute of a trial (allowed on finished trials too).</summary>
+    void SetTrialSystemAttr(long trialId, string key, JsonElement value);
+
+    /// <summary>The trial as it is now.</summary>
+    /// <exception cref="StudyNotFoundException">No such trial.</exception>
+    FrozenTrial GetTrial(long trialId);
+
+    /// <summary>
+    /// The trials of a study created or changed after <paramref name="sinceVersion"/> (0 for all), and the
+    /// version to pass next time.
+    /// </summary>
+    TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion);
+
+    /// <summary>Records that a running trial's worker is alive (for detecting crashed workers).</summary>
+    void RecordHeartbeat(long trialId);
+
+    /// <summary>Every trial of the study, ordered by number.</summary>
+    IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) =>
+        [.. GetTrialsChangedSince(studyId, 0).Trials.OrderBy(t => t.Number)];
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text.Json;
+using Hone.Distributions;
+using Hone.Trials;
+
+namespace Hone.Studies;
+
+/// <summary>
+/// Starting and finishing trials: ask (pop an enqueued trial or create one, then tell the sampler), tell
+/// (validate the outcome, tell the sampler, store the final state), enqueue and warm-start.
+/// </summary>
+internal static class TrialLifecycle
+{
+    /// <summary>The system attribute of an enqueued trial that holds its fixed parameters (Optuna's name).</summary>
+    public const string FixedParamsKey = "fixed_params";
+
+    /// <summary>The system attribute that holds why a trial failed.</summary>
+    public const string FailReasonKey = "fail_reason";
+
+    /// <summary>
+    /// Starts a trial, or returns null when <paramref name="checkExhausted"/> and the sampler has nothing left.
+    /// Serialized per study object so that samplers that hand out distinct points (grids) see each ask in turn.
+    /// </summary>
+    public static LiveTrial? Ask(Study study, bool checkExhausted)
+    {
+        lock (study.AskLock)
+        {
+            if (checkExhausted && study.Sampler.IsExhausted(study))
+            {
+                return null;
+            }
+
+            var frozen = study.Storage.PopWaitingTrial(study.StudyId) ?? study.Storage.CreateTrial(study.StudyId);
+            study.Sampler.BeforeTrial(study, frozen);
+            return new LiveTrial(study, study.Storage.GetTrial(frozen.TrialId));
+        }
+    }
+
+    public static FrozenTrial Resolve(Study study, int trialNumber) =>
+        study.Cache.ByNumber(trialNumber)
+        ?? throw new ArgumentOutOfRangeException(nameof(trialNumber), trialNumber,
+            $"Study \"{study.Name}\" has no trial #{trialNumber}.");
+
+    /// <summary>
+    /// Finishes a trial. Values that cannot be stored (wrong count, NaN) make it Fail with the reason, as an
+    /// objective's bad return value does; misuse (telling a finished trial, Complete without values) throws.
+    /// </summary>
+    public static FrozenTrial Tell(Study study, FrozenTrial known, TrialState? state, IReadOnlyList<double>? values, string? failReason)
+    {
+        var trial = study.Storage.GetTrial(known.TrialId);
+        if (trial.State.IsFinished())
+        {
+            throw new TrialFinishedException(trial.Number, trial.State, "tell it a result");
+        }
+
+        var finalState = state ?? (values is null ? TrialState.Fail : TrialState.Complete);
+        switch (finalState)
+        {
+            case TrialState.Complete:
+                if (values is null)
+                {
+                    throw new ArgumentException($"Telling trial #{trial.Number} Complete needs its values.", nameof(values));
+                }
+
+                var problem = CheckValues(study, values);
+                if (problem is not null)
+                {
+                    finalState = TrialState.Fail;
+                    failReason = problem;
+                    values = null;
+                }
+
+                break;
+            case TrialState.Pruned:
+                values = !study.IsMultiObjective && trial.LastIntermediateValue is { } last && !double.IsNaN(last) ? [last] : null;
+                break;
+            case TrialState.Fail:
+                values = null;
+                break;
+            default:
+                throw new ArgumentException(
+                    $"A trial can be told Complete, Pruned or Fail, not {finalState}.", nameof(state));
+        }
+
+        if (finalState == TrialState.Fail && failReason is not null)
+        {
+            study.Storage.SetTrialSystemAttr(trial.TrialId, FailReasonKey, AttributeValue.From(FailReasonKey, failReason));
+        }
+
+        study.Sampler.AfterTrial(study, trial, finalState, values);
+        study.Storage.SetTrialStateValues(trial.TrialId, finalState, values);
+        return study.Storage.GetTrial(trial.TrialId);
+    }
+
+    public static string? CheckValues(Study study, IReadOnlyList<double> values)
+    {
+        if (values.Count != study.Directions.Count)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"The objective returned {values.Count} value(s), but study \"{study.Name}\" has {study.Directions.Count} objective(s).");
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (double.IsNaN(values[i]))
+            {
+                return values.Count == 1
+                    ? "The objective returned NaN."
+                    : string.Create(CultureInfo.InvariantCulture, $"The objective returned NaN for objective #{i}.");
+            }
+        }
+
+        return null;
+    }
+
+    public static bool Enqueue(Study study, IReadOnlyDictionary<string, object?> parameters, IReadOnlyDictionary<string, object?>? userAttrs, bool skipIfExists)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var (name, value) in parameters)
+        {
+            if (value is not null && !DistributionValues.IsSupportedChoice(value))
+            {
+                throw new ArgumentException(
+                    $"Enqueued parameter \"{name}\" is {DistributionValues.Describe(value)}; values must be numbers, strings, booleans or null.",
+                    nameof(parameters));
+            }
+        }
+
+        var fixedJson = AttributeValue.From(FixedParamsKey, parameters);
+        lock (study.AskLock)
+        {
+            if (skipIfExists && study.GetTrials(TrialState.Waiting, TrialState.Running, TrialState.Complete).Any(t => SameParams(t, parameters)))
+            {
+                return false;
+            }
+
+            var attrs = new Dictionary<string, JsonElement>();
+            foreach (var (k, v) in userAttrs ?? new Dictionary<string, object?>())
+            {
+                attrs[k] = AttributeValue.From(k, v);
+            }
+
+            study.Storage.CreateTrial(study.StudyId, new FrozenTrial
+            {
+                State = TrialState.Waiting,
+                SystemAttrs = new Dictionary<string, JsonElement> { [FixedParamsKey] = fixedJson },
+                UserAttrs = attrs,
+            });
+            return true;
+        }
+    }
+
+    public static FrozenTrial AddTrial(Study study, FrozenTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (!trial.State.IsFinished())
+        {
+            throw new ArgumentException($"AddTrial takes finished trials (Complete, Pruned or Fail), got {trial.State}.", nameof(trial));
+        }
+
+        if (trial.State == TrialState.Complete)
+        {
+            var problem = trial.Values is null ? "A Complete trial needs values." : CheckValues(study, trial.Values);
+            if (problem is not null)
+            {
+                throw new ArgumentException($"AddTrial: {problem}", nameof(trial));
+            }
+        }
+
+        foreach (var (name, x) in trial.InternalParams)
+        {
+            if (!trial.Distributions.TryGetValue(name, out var d) || !d.Contains(x))
+            {
+                throw new ArgumentException($"AddTrial: parameter \"{name}\" has no distribution or lies outside it.", nameof(trial));
+            }
+
+            study.CheckCompatible(name, d);
+        }
+
+        return study.Storage.CreateTrial(study.StudyId, trial);
+    }
+
+    /// <summary>Whether a trial has (or, if waiting, will have) exactly these parameter values.</summary>
+    private static bool SameParams(FrozenTrial trial, IReadOnlyDictionary<string, object?> parameters)
+    {
+        if (trial.State == TrialState.Waiting)
+        {
+            if (!trial.SystemAttrs.TryGetValue(FixedParamsKey, out var fixedParams))
+            {
+                return false;
+            }
+
+            var count = 0;
+            foreach (var p in fixedParams.EnumerateObject())
+            {
+                count++;
+                if (!parameters.TryGetValue(p.Name, out var v) || !DistributionValues.ChoiceEquals(DistributionJson.ReadChoice(p.Value), v))
+                {
+                    return false;
+                }
+            }
+
+            return count == parameters.Count;
+        }
+
+        foreach (var (name, v) in parameters)
+        {
+            if (!trial.Params.TryGetValue(name, out var existing) || !DistributionValues.ChoiceEquals(existing, v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

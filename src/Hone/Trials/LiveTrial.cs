@@ -1,0 +1,191 @@
+using System.Text.Json;
+using Hone.Distributions;
+using Hone.Samplers;
+using Hone.Studies;
+
+namespace Hone.Trials;
+
+/// <summary>
+/// The trial a study hands to an objective: each suggestion is answered (fixed value, relative sample or
+/// independent sample) and written to the storage at once, so a crash loses nothing already suggested.
+/// </summary>
+internal sealed class LiveTrial : Trial
+{
+    private readonly Study _study;
+    private readonly FrozenTrial _start;
+    private readonly Dictionary<string, double> _internal = [];
+    private readonly Dictionary<string, Distribution> _distributions = [];
+    private readonly Dictionary<string, object?> _params = [];
+    private readonly Dictionary<int, double> _intermediate = [];
+    private readonly Dictionary<string, JsonElement> _userAttrs;
+    private readonly Dictionary<string, JsonElement>? _fixedParams;
+    private IReadOnlyDictionary<string, Distribution>? _relativeSpace;
+    private IReadOnlyDictionary<string, double>? _relativeParams;
+    private FrozenTrial? _snapshot;
+
+    public LiveTrial(Study study, FrozenTrial start)
+    {
+        _study = study;
+        _start = start;
+        _userAttrs = new Dictionary<string, JsonElement>(start.UserAttrs);
+        foreach (var (name, x) in start.InternalParams)
+        {
+            _internal[name] = x;
+            _distributions[name] = start.Distributions[name];
+            _params[name] = start.Distributions[name].ToExternal(x);
+        }
+
+        foreach (var (step, v) in start.IntermediateValues)
+        {
+            _intermediate[step] = v;
+        }
+
+        if (start.SystemAttrs.TryGetValue(TrialLifecycle.FixedParamsKey, out var fixedParams) && fixedParams.ValueKind == JsonValueKind.Object)
+        {
+            var map = new Dictionary<string, JsonElement>();
+            foreach (var p in fixedParams.EnumerateObject())
+            {
+                map[p.Name] = p.Value;
+            }
+
+            _fixedParams = map;
+        }
+    }
+
+    public override int Number => _start.Number;
+
+    public long TrialId => _start.TrialId;
+
+    public override IReadOnlyDictionary<string, object?> Params => _params;
+
+    public override IReadOnlyDictionary<string, Distribution> Distributions => _distributions;
+
+    public override IReadOnlyDictionary<string, JsonElement> UserAttrs => _userAttrs;
+
+    public override void Report(double value, int step)
+    {
+        if (_study.IsMultiObjective)
+        {
+            throw new InvalidOperationException(
+                $"Trial.Report is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives.");
+        }
+
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Trial.Report needs a step of 0 or more.");
+        }
+
+        if (_intermediate.ContainsKey(step))
+        {
+            return;
+        }
+
+        _study.Storage.SetTrialIntermediateValue(TrialId, step, value);
+        _intermediate[step] = value;
+        _snapshot = null;
+    }
+
+    public override bool ShouldPrune()
+    {
+        if (_study.IsMultiObjective)
+        {
+            throw new InvalidOperationException(
+                $"Trial.ShouldPrune is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives.");
+        }
+
+        return _study.Pruner.Prune(_study, Snapshot());
+    }
+
+    public override void SetUserAttr(string key, object? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var json = AttributeValue.From(key, value);
+        _study.Storage.SetTrialUserAttr(TrialId, key, json);
+        _userAttrs[key] = json;
+        _snapshot = null;
+    }
+
+    /// <summary>Suggests a parameter from an already built distribution (ask with fixed distributions).</summary>
+    public object? SuggestDistribution(string name, Distribution distribution) =>
+        distribution.ToExternal(Suggest(name, distribution));
+
+    /// <summary>The trial as samplers and pruners see it: everything suggested and reported so far.</summary>
+    public FrozenTrial Snapshot() => _snapshot ??= _start with
+    {
+        InternalParams = new Dictionary<string, double>(_internal),
+        Distributions = new Dictionary<string, Distribution>(_distributions),
+        IntermediateValues = new Dictionary<int, double>(_intermediate),
+        UserAttrs = new Dictionary<string, JsonElement>(_userAttrs),
+    };
+
+    private protected override double Suggest(string name, Distribution distribution)
+    {
+        if (_distributions.TryGetValue(name, out var earlier))
+        {
+            if (earlier != distribution)
+            {
+                throw Conflict(name, earlier, distribution);
+            }
+
+            return _internal[name];
+        }
+
+        _study.CheckCompatible(name, distribution);
+        var x = Choose(name, distribution);
+        _study.Storage.SetTrialParam(TrialId, name, x, distribution);
+        _internal[name] = x;
+        _distributions[name] = distribution;
+        _params[name] = distribution.ToExternal(x);
+        _snapshot = null;
+        return x;
+    }
+
+    private double Choose(string name, Distribution distribution)
+    {
+        if (_fixedParams is not null && _fixedParams.TryGetValue(name, out var fixedValue))
+        {
+            return FixedValue(name, distribution, fixedValue);
+        }
+
+        if (distribution.IsSingle)
+        {
+            return DistributionSampling.NthValueOrLow(distribution);
+        }
+
+        if (_relativeSpace is null)
+        {
+            var snapshot = Snapshot();
+            _relativeSpace = _study.Sampler.InferRelativeSearchSpace(_study, snapshot);
+            _relativeParams = _relativeSpace.Count == 0
+                ? FrozenTrial.NoParams
+                : _study.Sampler.SampleRelative(_study, snapshot, _relativeSpace);
+        }
+
+        if (_relativeSpace.TryGetValue(name, out var relativeDistribution)
+            && relativeDistribution == distribution
+            && _relativeParams!.TryGetValue(name, out var relative))
+        {
+            return relative;
+        }
+
+        return _study.Sampler.SampleIndependent(_study, Snapshot(), name, distribution);
+    }
+
+    private static double FixedValue(string name, Distribution distribution, JsonElement value)
+    {
+        var external = DistributionJson.ReadChoice(value);
+        double x;
+        try
+        {
+            x = distribution.ToInternal(external);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"The enqueued value of parameter \"{name}\" does not fit its distribution: {e.Message}", nameof(name), e);
+        }
+
+        return distribution.Contains(x)
+            ? x
+            : throw new ArgumentException($"The enqueued value {value.GetRawText()} of parameter \"{name}\" is outside {distribution}.", nameof(name));
+    }
+}

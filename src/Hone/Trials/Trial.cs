@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Hone.Distributions;
+
+namespace Hone.Trials;
+
+/// <summary>
+/// One evaluation of the objective, seen from inside it. The objective asks for parameters with the
+/// <c>Suggest</c> methods (define-by-run: the search space is whatever the objective asks for, with
+/// branches and loops), reports intermediate values and asks whether to stop early.
+/// </summary>
+/// <remarks>
+/// Asking for the same name twice in one trial returns the same value; asking for it with a different
+/// distribution is an error. The trial a study hands out is backed by its storage; <see cref="FixedTrial"/>
+/// answers from fixed values so an objective can be unit-tested.
+/// </remarks>
+public abstract class Trial
+{
+    private protected Trial()
+    {
+    }
+
+    /// <summary>The trial's number within its study, from 0.</summary>
+    public abstract int Number { get; }
+
+    /// <summary>The parameters suggested so far, as the objective saw them.</summary>
+    public abstract IReadOnlyDictionary<string, object?> Params { get; }
+
+    /// <summary>The distribution of each parameter suggested so far.</summary>
+    public abstract IReadOnlyDictionary<string, Distribution> Distributions { get; }
+
+    /// <summary>The attributes set with <see cref="SetUserAttr"/>.</summary>
+    public abstract IReadOnlyDictionary<string, JsonElement> UserAttrs { get; }
+
+    /// <summary>Suggests a real value in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    /// <param name="name">The parameter's name, unique within the trial.</param>
+    /// <param name="low">The smallest value.</param>
+    /// <param name="high">The largest value (included).</param>
+    /// <param name="log">Sample uniformly in log space; needs <paramref name="low"/> &gt; 0.</param>
+    /// <param name="step">Only values low + k·step; must divide the range, and cannot be used with log.</param>
+    /// <exception cref="ArgumentException">The arguments break a rule; the message names the parameter.</exception>
+    public double SuggestFloat(string name, double low, double high, bool log = false, double? step = null)
+    {
+        CheckName(name);
+        var problem = FloatDistribution.Problem(low, high, log, step);
+        if (problem is not null)
+        {
+            throw new ArgumentException($"SuggestFloat(\"{name}\"): {problem}", nameof(low));
+        }
+
+        return Suggest(name, new FloatDistribution(low, high, log, step));
+    }
+
+    /// <summary>Suggests an integer in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    /// <param name="name">The parameter's name, unique within the trial.</param>
+    /// <param name="low">The smallest value.</param>
+    /// <param name="high">The largest value (included).</param>
+    /// <param name="log">Sample uniformly in log space; needs <paramref name="low"/> ≥ 1 and step 1.</param>
+    /// <param name="step">Only values low + k·step; must divide the range.</param>
+    /// <exception cref="ArgumentException">The arguments break a rule; the message names the parameter.</exception>
+    public int SuggestInt(string name, int low, int high, bool log = false, int step = 1)
+    {
+        CheckName(name);
+        var problem = IntDistribution.Problem(low, high, log, step);
+        if (problem is not null)
+        {
+            throw new ArgumentException($"SuggestInt(\"{name}\"): {problem}", nameof(low));
+        }
+
+        return (int)Math.Round(Suggest(name, new IntDistribution(low, high, log, step)));
+    }
+
+    /// <summary>Suggests one of <paramref name="choices"/> (strings, numbers, booleans or null).</summary>
+    /// <param name="name">The parameter's name, unique within the trial.</param>
+    /// <param name="choices">The distinct choices; the same list in every trial of a study.</param>
+    /// <exception cref="ArgumentException">The choices are empty, repeated or of an unsupported type.</exception>
+    public T SuggestCategorical<T>(string name, IReadOnlyList<T> choices)
+    {
+        CheckName(name);
+        ArgumentNullException.ThrowIfNull(choices);
+        var boxed = new object?[choices.Count];
+        for (var i = 0; i < boxed.Length; i++)
+        {
+            boxed[i] = choices[i];
+        }
+
+        var problem = CategoricalDistribution.Problem(boxed);
+        if (problem is not null)
+        {
+            throw new ArgumentException($"SuggestCategorical(\"{name}\"): {problem}", nameof(choices));
+        }
+
+        var index = (int)Math.Round(Suggest(name, new CategoricalDistribution(boxed)));
+        return choices[index];
+    }
+
+    /// <summary>Records an intermediate value of the objective at a step (an epoch, a fold, ...), for pruners.</summary>
+    /// <exception cref="ArgumentException">The step is negative, or the value is NaN.</exception>
+    /// <exception cref="InvalidOperationException">The study has more than one objective.</exception>
+    public abstract void Report(double value, int step);
+
+    /// <summary>Whether the study's pruner says this trial should stop now; if so, throw <see cref="TrialPrunedException"/>.</summary>
+    public abstract bool ShouldPrune();
+
+    /// <summary>Attaches a JSON-serializable value to the trial.</summary>
+    public abstract void SetUserAttr(string key, object? value);
+
+    /// <summary>
+    /// Returns the internal value of the parameter: the one already set in this trial, a fixed one,
+    /// or a new draw. Implementations check the distribution against an earlier one of the same name.
+    /// </summary>
+    private protected abstract double Suggest(string name, Distribution distribution);
+
+    /// <summary>The error for a parameter asked again in one trial with another distribution.</summary>
+    private protected static ArgumentException Conflict(string name, Distribution earlier, Distribution now) =>
+        new($"Parameter \"{name}\" was already suggested in this trial as {earlier}; it cannot be suggested again as {now}. " +
+            "Use a different name, or the same bounds, log, step and choices.", nameof(name));
+
+    private static void CheckName(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ArgumentException("A parameter name must be a non-empty string.", nameof(name));
+        }
+    }
+}

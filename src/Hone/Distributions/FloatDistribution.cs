@@ -76,7 +76,7 @@ public sealed record FloatDistribution : Distribution
                 var below = low + (Math.Floor(n) * s);
                 var above = low + (Math.Ceiling(n) * s);
                 return $"step={Show(s)} does not divide the range [{Show(low)}, {Show(high)}]; " +
-                       $"high would have to be {Show(below)} or {Show(above)}.";
+                       $"high would have to be {Nice(below)} or {Nice(above)}.";
             }
         }
 
@@ -120,4 +120,7 @@ public sealed record FloatDistribution : Distribution
         $"FloatDistribution(low={Show(Low)}, high={Show(High)}, log={(Log ? "true" : "false")}, step={(Step is { } s ? Show(s) : "null")})";
 
     private static string Show(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A computed bound without the float noise of low + k·step (0.8999999999999999 shows as 0.9).</summary>
+    private static string Nice(double v) => v.ToString("G12", CultureInfo.InvariantCulture);
 }

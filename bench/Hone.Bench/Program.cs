@@ -1,0 +1,48 @@
+using Hone.Bench.Cli;
+using Hone.Bench.Commands;
+
+namespace Hone.Bench;
+
+internal static class Program
+{
+    private static readonly string Usage = $"""
+        Hone benchmarks (see docs/benchmarks.md).
+
+        usage: dotnet run -c Release --project bench/Hone.Bench -- <command> [options]
+
+          {OverheadCommand.Usage}
+          {SuiteCommand.Usage}
+          {CompareCommand.Usage}
+          {FunctionsCommand.Usage}
+        """;
+
+    public static int Main(string[] args)
+    {
+        try
+        {
+            var parsed = BenchArgs.Parse(args);
+            return parsed.Command switch
+            {
+                "overhead" => OverheadCommand.Run(parsed),
+                "suite" => SuiteCommand.Run(parsed),
+                "compare" => CompareCommand.Run(parsed),
+                "functions" => FunctionsCommand.Run(parsed),
+                "help" or "-h" or "--help" => PrintUsage(),
+                _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine();
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+
+    private static int PrintUsage()
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+using Hone.Bench.Cli;
+using Hone.Samplers;
+
+namespace Hone.Bench.Samplers;
+
+/// <summary>
+/// The Hone samplers the bench can run, by the name used on the command line and in result files. The
+/// names match those of bench/optuna/suite.py where the algorithm is the same, so <c>compare</c> can pair
+/// them. Adding a sampler is one line.
+/// </summary>
+internal static class SamplerRegistry
+{
+    private static readonly Dictionary<string, Func<long, ISampler>> Factories = new(StringComparer.Ordinal)
+    {
+        ["random"] = seed => new RandomSampler(seed),
+    };
+
+    public static IReadOnlyCollection<string> Names => Factories.Keys;
+
+    public static ISampler Create(string name, long seed) =>
+        Factories.TryGetValue(name, out var factory)
+            ? factory(seed)
+            : throw new UsageException($"Unknown Hone sampler \"{name}\"; available: {string.Join(", ", Factories.Keys)}.");
+
+    public static void ThrowIfUnknown(IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (!Factories.ContainsKey(name))
+            {
+                throw new UsageException($"Unknown Hone sampler \"{name}\"; available: {string.Join(", ", Factories.Keys)}.");
+            }
+        }
+    }
+}

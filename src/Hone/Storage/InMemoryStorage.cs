@@ -216,9 +216,10 @@ public sealed class InMemoryStorage : IStorage
         ArgumentNullException.ThrowIfNull(distribution);
         lock (_gate)
         {
-            var trial = Unfinished(trialId, $"set parameter \"{name}\"");
+            var trial = Unfinished(trialId, "set a parameter");
             trial.Params[name] = internalValue;
             trial.Distributions[name] = distribution;
+            trial.ParamsCopy = null;
             Touch(_studies[trial.StudyId], trial);
         }
     }
@@ -229,7 +230,7 @@ public sealed class InMemoryStorage : IStorage
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
         {
-            var trial = Unfinished(trialId, $"set its state to {state}");
+            var trial = Unfinished(trialId, "change its state");
             if (state == TrialState.Waiting)
             {
                 throw new InvalidOperationException($"Trial #{trial.Number} cannot be moved back to Waiting.");
@@ -256,8 +257,9 @@ public sealed class InMemoryStorage : IStorage
     {
         lock (_gate)
         {
-            var trial = Unfinished(trialId, $"report a value at step {step}");
+            var trial = Unfinished(trialId, "report an intermediate value");
             trial.Intermediate[step] = value;
+            trial.IntermediateCopy = null;
             Touch(_studies[trial.StudyId], trial);
         }
     }
@@ -269,6 +271,7 @@ public sealed class InMemoryStorage : IStorage
         {
             var trial = Trial(trialId);
             trial.UserAttrs[key] = value;
+            trial.AttrsCopy = null;
             Touch(_studies[trial.StudyId], trial);
         }
     }
@@ -280,6 +283,7 @@ public sealed class InMemoryStorage : IStorage
         {
             var trial = Trial(trialId);
             trial.SystemAttrs[key] = value;
+            trial.AttrsCopy = null;
             Touch(_studies[trial.StudyId], trial);
         }
     }
@@ -425,19 +429,41 @@ public sealed class InMemoryStorage : IStorage
 
         public FrozenTrial? Cached { get; set; }
 
-        public FrozenTrial Snapshot() => Cached ??= new FrozenTrial
+        /// <summary>Frozen copies of the parts of the trial, each rebuilt only when that part changes.</summary>
+        public (IReadOnlyDictionary<string, double> Params, IReadOnlyDictionary<string, Distribution> Distributions)? ParamsCopy { get; set; }
+
+        public IReadOnlyDictionary<int, double>? IntermediateCopy { get; set; }
+
+        public (IReadOnlyDictionary<string, JsonElement> User, IReadOnlyDictionary<string, JsonElement> System)? AttrsCopy { get; set; }
+
+        public FrozenTrial Snapshot()
         {
-            Number = Number,
-            TrialId = TrialId,
-            State = State,
-            Values = Values,
-            DatetimeStart = Start,
-            DatetimeComplete = Complete,
-            InternalParams = Params.Count == 0 ? FrozenTrial.NoParams : new Dictionary<string, double>(Params),
-            Distributions = Distributions.Count == 0 ? FrozenTrial.NoDistributions : new Dictionary<string, Distribution>(Distributions),
-            IntermediateValues = Intermediate.Count == 0 ? FrozenTrial.NoIntermediate : new Dictionary<int, double>(Intermediate),
-            UserAttrs = UserAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(UserAttrs),
-            SystemAttrs = SystemAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(SystemAttrs),
-        };
+            if (Cached is not null)
+            {
+                return Cached;
+            }
+
+            var (parameters, distributions) = ParamsCopy ??= Params.Count == 0
+                ? (FrozenTrial.NoParams, FrozenTrial.NoDistributions)
+                : (new Dictionary<string, double>(Params), new Dictionary<string, Distribution>(Distributions));
+            var intermediate = IntermediateCopy ??= Intermediate.Count == 0 ? FrozenTrial.NoIntermediate : new Dictionary<int, double>(Intermediate);
+            var (user, system) = AttrsCopy ??= (
+                UserAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(UserAttrs),
+                SystemAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(SystemAttrs));
+            return Cached = new FrozenTrial
+            {
+                Number = Number,
+                TrialId = TrialId,
+                State = State,
+                Values = Values,
+                DatetimeStart = Start,
+                DatetimeComplete = Complete,
+                InternalParams = parameters,
+                Distributions = distributions,
+                IntermediateValues = intermediate,
+                UserAttrs = user,
+                SystemAttrs = system,
+            };
+        }
     }
 }

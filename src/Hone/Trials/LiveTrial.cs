@@ -13,10 +13,10 @@ internal sealed class LiveTrial : Trial
 {
     private readonly Study _study;
     private readonly FrozenTrial _start;
-    private readonly Dictionary<string, double> _internal = [];
-    private readonly Dictionary<string, Distribution> _distributions = [];
-    private readonly Dictionary<string, object?> _params = [];
-    private readonly Dictionary<int, double> _intermediate = [];
+    private readonly AppendOnlyMap<string, double> _internal = new();
+    private readonly AppendOnlyMap<string, Distribution> _distributions = new();
+    private readonly AppendOnlyMap<string, object?> _params = new();
+    private readonly AppendOnlyMap<int, double> _intermediate = new();
     private readonly Dictionary<string, JsonElement> _userAttrs;
     private readonly Dictionary<string, JsonElement>? _fixedParams;
     private IReadOnlyDictionary<string, Distribution>? _relativeSpace;
@@ -27,17 +27,17 @@ internal sealed class LiveTrial : Trial
     {
         _study = study;
         _start = start;
-        _userAttrs = new Dictionary<string, JsonElement>(start.UserAttrs);
+        _userAttrs = start.UserAttrs.Count == 0 ? [] : new Dictionary<string, JsonElement>(start.UserAttrs);
         foreach (var (name, x) in start.InternalParams)
         {
-            _internal[name] = x;
-            _distributions[name] = start.Distributions[name];
-            _params[name] = start.Distributions[name].ToExternal(x);
+            _internal.Add(name, x);
+            _distributions.Add(name, start.Distributions[name]);
+            _params.Add(name, start.Distributions[name].ToExternal(x));
         }
 
         foreach (var (step, v) in start.IntermediateValues)
         {
-            _intermediate[step] = v;
+            _intermediate.Add(step, v);
         }
 
         if (start.SystemAttrs.TryGetValue(TrialLifecycle.FixedParamsKey, out var fixedParams) && fixedParams.ValueKind == JsonValueKind.Object)
@@ -56,9 +56,9 @@ internal sealed class LiveTrial : Trial
 
     public long TrialId => _start.TrialId;
 
-    public override IReadOnlyDictionary<string, object?> Params => _params;
+    public override IReadOnlyDictionary<string, object?> Params => _params.Snapshot();
 
-    public override IReadOnlyDictionary<string, Distribution> Distributions => _distributions;
+    public override IReadOnlyDictionary<string, Distribution> Distributions => _distributions.Snapshot();
 
     public override IReadOnlyDictionary<string, JsonElement> UserAttrs => _userAttrs;
 
@@ -75,13 +75,13 @@ internal sealed class LiveTrial : Trial
             throw new ArgumentOutOfRangeException(nameof(step), step, "Trial.Report needs a step of 0 or more.");
         }
 
-        if (_intermediate.ContainsKey(step))
+        if (_intermediate.TryGetValue(step, out _))
         {
             return;
         }
 
         _study.Storage.SetTrialIntermediateValue(TrialId, step, value);
-        _intermediate[step] = value;
+        _intermediate.Add(step, value);
         _snapshot = null;
     }
 
@@ -110,12 +110,13 @@ internal sealed class LiveTrial : Trial
         distribution.ToExternal(Suggest(name, distribution));
 
     /// <summary>The trial as samplers and pruners see it: everything suggested and reported so far.</summary>
+    /// <remarks>Cheap: the parameter and intermediate-value maps only grow, so their snapshots are views.</remarks>
     public FrozenTrial Snapshot() => _snapshot ??= _start with
     {
-        InternalParams = new Dictionary<string, double>(_internal),
-        Distributions = new Dictionary<string, Distribution>(_distributions),
-        IntermediateValues = new Dictionary<int, double>(_intermediate),
-        UserAttrs = new Dictionary<string, JsonElement>(_userAttrs),
+        InternalParams = _internal.Snapshot(),
+        Distributions = _distributions.Snapshot(),
+        IntermediateValues = _intermediate.Snapshot(),
+        UserAttrs = _userAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(_userAttrs),
     };
 
     private protected override double Suggest(string name, Distribution distribution)
@@ -127,15 +128,16 @@ internal sealed class LiveTrial : Trial
                 throw Conflict(name, earlier, distribution);
             }
 
-            return _internal[name];
+            _internal.TryGetValue(name, out var same);
+            return same;
         }
 
         _study.CheckCompatible(name, distribution);
         var x = Choose(name, distribution);
         _study.Storage.SetTrialParam(TrialId, name, x, distribution);
-        _internal[name] = x;
-        _distributions[name] = distribution;
-        _params[name] = distribution.ToExternal(x);
+        _internal.Add(name, x);
+        _distributions.Add(name, distribution);
+        _params.Add(name, distribution.ToExternal(x));
         _snapshot = null;
         return x;
     }

@@ -34,8 +34,6 @@ public sealed class Study
         Cache = new TrialCache(storage, record.StudyId);
     }
 
-    /// <summary>The sampler a study uses when none is given.</summary>
-    public static Func<ISampler> DefaultSampler { get; } = () => new RandomSampler();
 
     /// <summary>The study's name.</summary>
     public string Name { get; }
@@ -280,6 +278,9 @@ public sealed class Study
     public override string ToString() => $"Study \"{Name}\" ({string.Join(", ", Directions)})";
 
     internal void ResetStop() => _stopRequested = false;
+
+    /// <summary>The sampler a study uses when none is given.</summary>
+    private static ISampler DefaultSampler() => new RandomSampler();
 
     /// <summary>
     /// Checks that a parameter keeps a compatible distribution across the study's trials (a categorical's

@@ -31,7 +31,19 @@ internal static class TrialLifecycle
             }
 
             var frozen = study.Storage.PopWaitingTrial(study.StudyId) ?? study.Storage.CreateTrial(study.StudyId);
-            study.Sampler.BeforeTrial(study, frozen);
+            try
+            {
+                study.Sampler.BeforeTrial(study, frozen);
+            }
+            catch (Exception e)
+            {
+                // Nothing may be left Running: the trial exists, so it ends as Fail with the sampler's error.
+                study.Storage.SetTrialSystemAttr(frozen.TrialId, FailReasonKey,
+                    AttributeValue.From(FailReasonKey, $"The sampler failed before the trial started: {e.GetType().FullName}: {e.Message}"));
+                study.Storage.SetTrialStateValues(frozen.TrialId, TrialState.Fail, null);
+                throw;
+            }
+
             return new LiveTrial(study, study.Storage.GetTrial(frozen.TrialId));
         }
     }

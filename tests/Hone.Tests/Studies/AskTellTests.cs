@@ -203,3 +203,29 @@ public class AskTellTests
         Assert.Contains("outside", outside.Message);
     }
 }
+
+public class SamplerFailureTests
+{
+    private sealed class BrokenBeforeTrial : ISampler
+    {
+        public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => new Dictionary<string, Distribution>();
+
+        public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) =>
+            new Dictionary<string, double>();
+
+        public double SampleIndependent(Study study, FrozenTrial trial, string name, Distribution distribution) => 0;
+
+        public void BeforeTrial(Study study, FrozenTrial trial) => throw new InvalidOperationException("sampler broke");
+    }
+
+    [Fact]
+    public void SamplerFailingBeforeTheTrial_StopsTheRun_AndLeavesNothingRunning()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new BrokenBeforeTrial() });
+        var e = Assert.Throws<InvalidOperationException>(() => study.Optimize(_ => 1, new OptimizeOptions { Trials = 3 }));
+        Assert.Equal("sampler broke", e.Message);
+        var trial = Assert.Single(study.Trials);
+        Assert.Equal(TrialState.Fail, trial.State);
+        Assert.Contains("sampler broke", trial.SystemAttrs["fail_reason"].GetString());
+    }
+}

@@ -13,6 +13,7 @@ internal static class Program
           {OverheadCommand.Usage}
           {SuiteCommand.Usage}
           {CompareCommand.Usage}
+          {TpeOverheadCommand.Usage}
           {FunctionsCommand.Usage}
         """;
 
@@ -26,6 +27,7 @@ internal static class Program
                 "overhead" => OverheadCommand.Run(parsed),
                 "suite" => SuiteCommand.Run(parsed),
                 "compare" => CompareCommand.Run(parsed),
+                "tpe-overhead" => TpeOverheadCommand.Run(parsed),
                 "functions" => FunctionsCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),

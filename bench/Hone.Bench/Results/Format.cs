@@ -12,7 +12,7 @@ internal static class Format
         { } v when double.IsPositiveInfinity(v) => "∞",
         { } v when double.IsNaN(v) => "NaN",
         { } v when v == 0 => "0",
-        { } v when Math.Abs(v) < 1e-3 || Math.Abs(v) >= 1e5 => v.ToString("0.00e0", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) < 1e-3 || Math.Abs(v) >= 1e3 => v.ToString("0.00e0", CultureInfo.InvariantCulture),
         { } v => v.ToString("G3", CultureInfo.InvariantCulture),
     };
 

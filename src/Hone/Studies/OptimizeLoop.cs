@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using Hone.Samplers;
 using Hone.Trials;
 
 namespace Hone.Studies;
@@ -161,7 +162,7 @@ internal sealed class OptimizeLoop
                     ? "The optimize run was cancelled while the trial was running."
                     : $"{error.GetType().FullName}: {error.Message}";
                 finished = TrialLifecycle.Tell(_study, trial.Snapshot(), TrialState.Fail, null, reason);
-                if (!cancelled && !IsCaught(error))
+                if (!cancelled && (error is SamplerException || !IsCaught(error)))
                 {
                     Interlocked.CompareExchange(ref _fatal, ExceptionDispatchInfo.Capture(error), null);
                 }

@@ -22,6 +22,7 @@ public sealed class OptimizeOptions
     /// its trial as Fail and then stops the run and is rethrown.
     /// </summary>
     /// <value>Every exception (<see cref="Exception"/>): a failing trial is recorded and never stops the study. Set an empty list to stop at the first failure.</value>
+    /// <remarks>A <see cref="Samplers.SamplerException"/> always stops the run: it would fail every later trial too.</remarks>
     public IReadOnlyList<Type> Catch { get; init; } = [typeof(Exception)];
 
     /// <summary>Called after each trial is stored, one call at a time, on the worker that ran it.</summary>

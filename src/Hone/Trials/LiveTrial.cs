@@ -154,6 +154,18 @@ internal sealed class LiveTrial : Trial
             return DistributionSampling.NthValueOrLow(distribution);
         }
 
+        try
+        {
+            return Sample(name, distribution);
+        }
+        catch (Exception e) when (e is not SamplerException and not TrialFinishedException)
+        {
+            throw new SamplerException($"{_study.Sampler.GetType().Name} could not sample parameter \"{name}\" ({distribution}): {e.Message}", e);
+        }
+    }
+
+    private double Sample(string name, Distribution distribution)
+    {
         if (_relativeSpace is null)
         {
             var snapshot = Snapshot();

@@ -27,7 +27,8 @@ public class BruteForceSamplerTests
     public void ContinuousParameter_IsAClearError()
     {
         var study = Study.Create(new StudyOptions { Sampler = new BruteForceSampler() });
-        study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { Trials = 1 });
-        Assert.Contains("needs finite parameters", study.Trials[0].SystemAttrs["fail_reason"].GetString());
+        var e = Assert.Throws<SamplerException>(() => study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { Trials = 5 }));
+        Assert.Contains("needs finite parameters", e.Message);
+        Assert.Contains("needs finite parameters", Assert.Single(study.Trials).SystemAttrs["fail_reason"].GetString());
     }
 }

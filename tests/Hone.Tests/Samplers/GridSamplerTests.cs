@@ -72,11 +72,14 @@ public class GridSamplerTests
     }
 
     [Fact]
-    public void ParameterOutsideTheGrid_FailsTheTrialWithAClearReason()
+    public void ParameterOutsideTheGrid_FailsTheTrialWithAClearReason_AndStopsTheRun()
     {
-        var study = Study.Create(new StudyOptions { Sampler = new GridSampler(Grid(1, 1)) });
-        study.Optimize(t => t.SuggestFloat("z", 0, 1));
-        Assert.Contains("not in the grid", study.Trials[0].SystemAttrs["fail_reason"].GetString());
+        var study = Study.Create(new StudyOptions { Sampler = new GridSampler(Grid(2, 2)) });
+        var e = Assert.Throws<SamplerException>(() => study.Optimize(t => t.SuggestFloat("z", 0, 1)));
+        Assert.Contains("not in the grid", e.Message);
+        var trial = Assert.Single(study.Trials);
+        Assert.Equal(TrialState.Fail, trial.State);
+        Assert.Contains("not in the grid", trial.SystemAttrs["fail_reason"].GetString());
     }
 
     [Fact]

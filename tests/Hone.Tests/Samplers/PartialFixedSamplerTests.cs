@@ -1,5 +1,6 @@
 using Hone.Samplers;
 using Hone.Studies;
+using Hone.Trials;
 
 namespace Hone.Tests.Samplers;
 
@@ -21,7 +22,7 @@ public class PartialFixedSamplerTests
     public void FixedValueOutsideTheDistribution_FailsWithReason()
     {
         var study = Study.Create(new StudyOptions { Sampler = new PartialFixedSampler(new Dictionary<string, object?> { ["x"] = 3.0 }, new RandomSampler()) });
-        study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { Trials = 1 });
-        Assert.Contains("outside", study.Trials[0].SystemAttrs["fail_reason"].GetString());
+        Assert.Throws<SamplerException>(() => study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { Trials = 5 }));
+        Assert.Contains("outside", Assert.Single(study.Trials).SystemAttrs["fail_reason"].GetString());
     }
 }

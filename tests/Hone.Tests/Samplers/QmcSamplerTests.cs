@@ -245,10 +245,11 @@ public class QmcSamplerTests
     }
 
     [Fact]
-    public void InferredSpaceBeyond1111Parameters_FailsTheTrialWithTheReason()
+    public void InferredSpaceBeyond1111Parameters_FailsTheTrialWithTheReason_AndStopsTheRun()
     {
         var study = Study.Create(new StudyOptions { Sampler = new QmcSampler(new() { Seed = 1 }) });
-        study.Optimize(t => Enumerable.Range(0, 1112).Sum(i => t.SuggestFloat($"x{i}", 0, 1)), new OptimizeOptions { Trials = 2 });
+        Assert.Throws<SamplerException>(() => study.Optimize(t => Enumerable.Range(0, 1112).Sum(i => t.SuggestFloat($"x{i}", 0, 1)), new OptimizeOptions { Trials = 3 }));
+        Assert.Equal(2, study.Trials.Count);
         Assert.Equal(TrialState.Complete, study.Trials[0].State);
         Assert.Equal(TrialState.Fail, study.Trials[1].State);
         Assert.Contains("at most 1111 parameters", study.Trials[1].SystemAttrs["fail_reason"].GetString(), StringComparison.Ordinal);

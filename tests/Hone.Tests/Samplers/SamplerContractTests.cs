@@ -1,5 +1,6 @@
 using Hone.Distributions;
 using Hone.Samplers;
+using Hone.Samplers.Qmc;
 using Hone.Studies;
 using Hone.Trials;
 
@@ -126,4 +127,14 @@ public sealed class PartialFixedSamplerContractTests : SamplerContractTests
 {
     protected override ISampler NewSampler(long seed) =>
         new PartialFixedSampler(new Dictionary<string, object?> { ["q"] = 0.3 }, new RandomSampler(seed));
+}
+
+public sealed class SobolSamplerContractTests : SamplerContractTests
+{
+    protected override ISampler NewSampler(long seed) => new QmcSampler(new QmcSamplerOptions { Seed = seed });
+}
+
+public sealed class HaltonSamplerContractTests : SamplerContractTests
+{
+    protected override ISampler NewSampler(long seed) => new QmcSampler(new QmcSamplerOptions { Seed = seed, QmcType = QmcType.Halton });
 }

@@ -1,0 +1,309 @@
+using System.Runtime.CompilerServices;
+using Hone.Distributions;
+using Hone.Studies;
+using Hone.Trials;
+
+namespace Hone.Samplers.Tpe;
+
+/// <summary>
+/// The Tree-structured Parzen Estimator (Bergstra et al. 2011; Watanabe 2023): splits the finished trials into
+/// the best few and the rest, fits a Parzen estimator to each, l(x) and g(x), draws candidates from l and
+/// proposes the one with the largest l(x)/g(x).
+/// </summary>
+/// <remarks>
+/// <para>The first <see cref="TpeSamplerOptions.StartupTrials"/> trials are sampled by
+/// <see cref="TpeSamplerOptions.IndependentSampler"/> (random by default). After that, with
+/// <see cref="TpeSamplerOptions.Multivariate"/> (the default), the parameters that every finished trial has are
+/// sampled jointly, and any other parameter one at a time; with <see cref="TpeSamplerOptions.Group"/>, each group
+/// of parameters that always appear together is sampled jointly on the trials that have it.</para>
+/// <para>Complete trials rank by value; pruned trials rank after them, the ones that ran more steps first, by their
+/// last intermediate value; failed trials are ignored. With <see cref="TpeSamplerOptions.ConstantLiar"/>, running
+/// trials count as the worst observations.</para>
+/// <para>The sampler keeps, per study, the finished trials' parameters in columns that grow as trials finish, so a
+/// suggestion costs O(n) arithmetic on arrays, not a pass over the trials' records. Draws depend only on the seed,
+/// the trial's number and the history, so a seeded study with one worker is reproducible.</para>
+/// <para>Multi-objective studies are sampled by <see cref="TpeSamplerOptions.IndependentSampler"/> throughout.</para>
+/// </remarks>
+public sealed class TpeSampler : ISampler
+{
+    private readonly ConditionalWeakTable<Study, ObservationHistory> _histories = [];
+    private readonly ISampler _independent;
+    private readonly int _startupTrials;
+    private readonly int _eiCandidates;
+    private readonly bool _multivariate;
+    private readonly bool _group;
+    private readonly bool _constantLiar;
+    private readonly Func<int, int> _gamma;
+    private readonly Func<int, double[]> _weights;
+    private readonly ParzenSettings _settings;
+
+    /// <summary>Creates the sampler.</summary>
+    /// <param name="options">The settings; null for the defaults.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message names every one.</exception>
+    public TpeSampler(TpeSamplerOptions? options = null)
+    {
+        options ??= new TpeSamplerOptions();
+        var problems = options.Problems();
+        if (problems is not null)
+        {
+            throw new ArgumentException($"Invalid TpeSamplerOptions: {problems}", nameof(options));
+        }
+
+        Seed = options.Seed ?? SeededRandom.NewSeed();
+        _independent = options.IndependentSampler ?? new RandomSampler(Seed);
+        _startupTrials = options.StartupTrials;
+        _eiCandidates = options.EiCandidates;
+        _multivariate = options.Multivariate;
+        _group = options.Group;
+        _constantLiar = options.ConstantLiar;
+        _gamma = options.Gamma;
+        _weights = options.Weights;
+        _settings = new ParzenSettings(
+            options.ConsiderPrior, options.PriorWeight, options.ConsiderMagicClip, options.ConsiderEndpoints, options.Multivariate);
+    }
+
+    /// <summary>The seed in use.</summary>
+    public long Seed { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        if (study.IsMultiObjective)
+        {
+            return _independent.InferRelativeSearchSpace(study, trial);
+        }
+
+        var history = HistoryOf(study);
+        var view = history.Refresh(study);
+        if (view.Count < _startupTrials)
+        {
+            return _independent.InferRelativeSearchSpace(study, trial);
+        }
+
+        return _multivariate ? history.SearchSpace(_group) : TpeSearchSpace.Empty;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> SampleRelative(
+        Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        if (searchSpace is not TpeSearchSpace space)
+        {
+            // A space the independent sampler inferred during the startup trials.
+            return _independent.SampleRelative(study, trial, searchSpace);
+        }
+
+        var result = new Dictionary<string, double>(space.Count, StringComparer.Ordinal);
+        if (space.Count == 0)
+        {
+            return result;
+        }
+
+        var history = HistoryOf(study);
+        var view = history.Refresh(study);
+        var rng = SeededRandom.ForTrial(Seed, trial.Number, "tpe");
+        foreach (var group in space.Groups)
+        {
+            var point = SampleJointly(history, view, group, rng, trial.Number);
+            for (var i = 0; i < group.Length; i++)
+            {
+                result[group[i].Name] = point[i];
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public double SampleIndependent(Study study, FrozenTrial trial, string name, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(distribution);
+        if (study.IsMultiObjective)
+        {
+            return _independent.SampleIndependent(study, trial, name, distribution);
+        }
+
+        var history = HistoryOf(study);
+        var view = history.Refresh(study);
+        if (view.Count < _startupTrials || distribution.IsSingle)
+        {
+            return _independent.SampleIndependent(study, trial, name, distribution);
+        }
+
+        var rng = SeededRandom.ForTrial(Seed, trial.Number, "tpe:" + name);
+        return SampleJointly(history, view, [new TpeDimension(name, distribution)], rng, trial.Number)[0];
+    }
+
+    /// <inheritdoc/>
+    public void BeforeTrial(Study study, FrozenTrial trial) => _independent.BeforeTrial(study, trial);
+
+    /// <inheritdoc/>
+    public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values) =>
+        _independent.AfterTrial(study, trial, state, values);
+
+    private ObservationHistory HistoryOf(Study study) =>
+        _histories.GetValue(study, s => new ObservationHistory(s.Direction));
+
+    /// <summary>One TPE step for a set of parameters: split, fit l and g, draw candidates from l, keep the best l/g.</summary>
+    private double[] SampleJointly(ObservationHistory history, HistoryView view, TpeDimension[] dims, SeededRandom rng, int trialNumber)
+    {
+        var n = view.Count;
+        var nBelow = _gamma(n);
+        if (nBelow < 0)
+        {
+            throw new InvalidOperationException($"TpeSamplerOptions.Gamma returned {nBelow} for {n} trials; it must return 0 or more.");
+        }
+
+        nBelow = Math.Min(nBelow, n);
+        var split = history.GetSplit(view.Version, n, nBelow);
+        var d = dims.Length;
+        var columns = new double[]?[d];
+        for (var p = 0; p < d; p++)
+        {
+            columns[p] = history.Column(dims[p].Name);
+        }
+
+        var below = Gather(dims, columns, split.Below, null, trialNumber);
+        var above = Gather(dims, columns, split.Above, _constantLiar ? view.Running : null, trialNumber);
+
+        var l = new ParzenEstimator(dims, below.Values, Weights(below.Count), _settings);
+        var g = new ParzenEstimator(dims, above.Values, Weights(above.Count), _settings);
+
+        var candidates = new double[_eiCandidates * d];
+        l.Sample(rng, _eiCandidates, candidates);
+        var logL = new double[_eiCandidates];
+        var logG = new double[_eiCandidates];
+        l.LogPdf(candidates, _eiCandidates, logL);
+        g.LogPdf(candidates, _eiCandidates, logG);
+
+        var best = 0;
+        var bestScore = double.NegativeInfinity;
+        for (var i = 0; i < _eiCandidates; i++)
+        {
+            var score = logL[i] - logG[i];
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = i;
+            }
+        }
+
+        return candidates.AsSpan(best * d, d).ToArray();
+    }
+
+    /// <summary>The kernel-space values of the observations that have every parameter, plus running trials (liars) that do.</summary>
+    private static Observations Gather(TpeDimension[] dims, double[]?[] columns, int[] indices, FrozenTrial[]? running, int trialNumber)
+    {
+        var d = dims.Length;
+        foreach (var column in columns)
+        {
+            if (column is null)
+            {
+                indices = [];
+                break;
+            }
+        }
+
+        var kept = new int[indices.Length];
+        var count = 0;
+        foreach (var obs in indices)
+        {
+            var ok = true;
+            for (var p = 0; p < d && ok; p++)
+            {
+                ok = !double.IsNaN(columns[p]![obs]);
+            }
+
+            if (ok)
+            {
+                kept[count++] = obs;
+            }
+        }
+
+        List<FrozenTrial>? liars = null;
+        if (running is not null)
+        {
+            foreach (var t in running)
+            {
+                if (t.Number == trialNumber)
+                {
+                    continue;
+                }
+
+                var ok = true;
+                for (var p = 0; p < d && ok; p++)
+                {
+                    ok = t.InternalParams.ContainsKey(dims[p].Name);
+                }
+
+                if (ok)
+                {
+                    (liars ??= []).Add(t);
+                }
+            }
+        }
+
+        var total = count + (liars?.Count ?? 0);
+        var values = new double[d][];
+        for (var p = 0; p < d; p++)
+        {
+            var dim = dims[p];
+            var column = columns[p];
+            var v = new double[total];
+            for (var i = 0; i < count; i++)
+            {
+                v[i] = dim.ToKernelSpace(column![kept[i]]);
+            }
+
+            if (liars is not null)
+            {
+                for (var i = 0; i < liars.Count; i++)
+                {
+                    v[count + i] = dim.ToKernelSpace(liars[i].InternalParams[dim.Name]);
+                }
+            }
+
+            values[p] = v;
+        }
+
+        return new Observations(total, values);
+    }
+
+    private double[] Weights(int n)
+    {
+        var w = _weights(n) ?? throw new InvalidOperationException($"TpeSamplerOptions.Weights returned null for {n} observations.");
+        if (w.Length < n)
+        {
+            throw new InvalidOperationException(
+                $"TpeSamplerOptions.Weights returned {w.Length} weights for {n} observations; it must return at least n.");
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            if (!(w[i] >= 0) || !double.IsFinite(w[i]))
+            {
+                throw new InvalidOperationException(
+                    $"TpeSamplerOptions.Weights returned {w[i]} at index {i} for {n} observations; weights must be non-negative and finite.");
+            }
+
+            sum += w[i];
+        }
+
+        if (n > 0 && !(sum > 0))
+        {
+            throw new InvalidOperationException($"TpeSamplerOptions.Weights returned all zeros for {n} observations.");
+        }
+
+        return w.Length == n ? w : w[..n];
+    }
+
+    private readonly record struct Observations(int Count, double[][] Values);
+}

@@ -1,5 +1,7 @@
 using Hone.Bench.Cli;
 using Hone.Samplers;
+using Hone.Samplers.Qmc;
+using Hone.Samplers.Tpe;
 
 namespace Hone.Bench.Samplers;
 
@@ -13,6 +15,12 @@ internal static class SamplerRegistry
     private static readonly Dictionary<string, Func<long, ISampler>> Factories = new(StringComparer.Ordinal)
     {
         ["random"] = seed => new RandomSampler(seed),
+
+        // Optuna's TPESampler() default is univariate; Hone's TpeSamplerOptions default is multivariate.
+        ["tpe"] = seed => new TpeSampler(new TpeSamplerOptions { Seed = seed, Multivariate = false }),
+        ["tpe-multivariate"] = seed => new TpeSampler(new TpeSamplerOptions { Seed = seed, Multivariate = true }),
+        ["tpe-multivariate-group"] = seed => new TpeSampler(new TpeSamplerOptions { Seed = seed, Multivariate = true, Group = true }),
+        ["qmc"] = seed => new QmcSampler(new QmcSamplerOptions { Seed = seed, Scramble = true }),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hone.Distributions;
 using Hone.Studies;
 using Hone.Trials;
@@ -112,6 +113,7 @@ internal sealed class ObservationHistory
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Split BuildSplit(long version, int count, int nBelow, bool stale)
     {
         var below = new int[nBelow];

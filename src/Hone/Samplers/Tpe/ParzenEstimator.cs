@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Hone.Samplers.Tpe;
@@ -26,7 +27,8 @@ internal readonly record struct ParzenSettings(
 /// </remarks>
 internal sealed class ParzenEstimator
 {
-    private const double Sigma0Magnitude = 0.2;
+    private const double Sigma0Magnitude = 0.05;
+    private const double MagicClipLimit = 100;
     private const double Eps = 1e-12;
 
     private readonly TpeDimension[] _dims;
@@ -131,6 +133,7 @@ internal sealed class ParzenEstimator
     }
 
     /// <summary>The log-density (log-mass for discrete parameters) of each row of <paramref name="points"/> (count × d, internal values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogPdf(ReadOnlySpan<double> points, int count, Span<double> result)
     {
         var d = _dims.Length;
@@ -182,6 +185,7 @@ internal sealed class ParzenEstimator
         _logMiss[d] = Math.Log(miss / rowTotal);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FitNumeric(int d, TpeDimension dim, double[] obs, int n, bool usePrior, ParzenSettings settings, double sigma0)
     {
         var k = _components;
@@ -205,7 +209,12 @@ internal sealed class ParzenEstimator
             NeighbourBandwidths(mus, sigmas, low, high, settings.ConsiderEndpoints);
         }
 
-        var minSigma = settings.ConsiderMagicClip ? range / Math.Min(100.0, 1.0 + k) : Eps;
+        // Magic clip: the univariate floor is Optuna's range / min(100, n + 1); the multivariate one is its limit,
+        // range / 100, because the per-estimator floor (range / 12 for the ten best of 100 trials) is wider than the
+        // Scott-like bandwidth and stops l(x) from ever concentrating (measured: regret 2–5 times worse).
+        var minSigma = !settings.ConsiderMagicClip ? Eps
+            : settings.Multivariate ? range / MagicClipLimit
+            : range / Math.Min(MagicClipLimit, 1.0 + k);
         for (var j = 0; j < k; j++)
         {
             sigmas[j] = Math.Clamp(sigmas[j], minSigma, range);
@@ -218,11 +227,24 @@ internal sealed class ParzenEstimator
 
         var inv = new double[k];
         var continuous = dim.Kernel == TpeKernel.Continuous;
+        var lastSigma = double.NaN;
+        var offset = 0.0;
         for (var j = 0; j < k; j++)
         {
-            inv[j] = 1 / sigmas[j];
-            var logMass = TruncatedNormal.LogGaussMass((low - mus[j]) * inv[j], (high - mus[j]) * inv[j]);
-            _base[j] -= continuous ? logMass + (Experiment.NoScale ? 0 : Math.Log(sigmas[j])) + TruncatedNormal.LogSqrt2Pi : logMass;
+            var sigma = sigmas[j];
+            if (sigma != lastSigma)
+            {
+                // Most components share one bandwidth: compute its constant once.
+                lastSigma = sigma;
+                offset = !continuous ? 0 : TruncatedNormal.LogSqrt2Pi + (settings.Multivariate ? Math.Log(sigma) : 0);
+            }
+
+            var invSigma = 1 / sigma;
+            inv[j] = invSigma;
+            var a = (low - mus[j]) * invSigma;
+            var b = (high - mus[j]) * invSigma;
+            var logMass = a <= -9 && b >= 9 ? 0 : TruncatedNormal.LogGaussMass(a, b);
+            _base[j] -= offset + logMass;
         }
 
         _mus[d] = mus;
@@ -285,6 +307,7 @@ internal sealed class ParzenEstimator
         return u < 1 ? observed : Math.Min(choices - 1, (int)((u - 1) / miss));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddGaussian(Span<double> acc, ReadOnlySpan<double> mu, ReadOnlySpan<double> invSigma, double x)
     {
         var i = 0;
@@ -311,6 +334,7 @@ internal sealed class ParzenEstimator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddCellMass(Span<double> acc, double[] mu, double[] invSigma, (double Low, double High) cell)
     {
         for (var j = 0; j < acc.Length; j++)
@@ -319,6 +343,7 @@ internal sealed class ParzenEstimator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddCategorical(Span<double> acc, int[] categories, int choice, double logHit, double logMiss, double logUniform)
     {
         for (var j = 0; j < acc.Length; j++)
@@ -328,15 +353,31 @@ internal sealed class ParzenEstimator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double LogSumExp(ReadOnlySpan<double> values)
     {
         var max = double.NegativeInfinity;
-        foreach (var v in values)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<double>.Count)
         {
-            if (v > max)
+            var vals = MemoryMarshal.Cast<double, Vector<double>>(values);
+            var vmax = new Vector<double>(double.NegativeInfinity);
+            foreach (var v in vals)
             {
-                max = v;
+                vmax = Vector.Max(vmax, v);
             }
+
+            for (var lane = 0; lane < Vector<double>.Count; lane++)
+            {
+                max = Math.Max(max, vmax[lane]);
+            }
+
+            i = vals.Length * Vector<double>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            max = Math.Max(max, values[i]);
         }
 
         if (double.IsNegativeInfinity(max) || double.IsNaN(max))
@@ -344,33 +385,42 @@ internal sealed class ParzenEstimator
             return max;
         }
 
+        // Terms more than 40 below the largest add less than 1e-17 (relative) each: skip their exp, which is
+        // most of them when the kernels are narrow.
+        var cutoff = max - 40;
         var sum = 0.0;
-        var i = 0;
+        i = 0;
         if (Vector.IsHardwareAccelerated && values.Length >= Vector<double>.Count)
         {
-            var vmax = new Vector<double>(max);
-            var vsum = Vector<double>.Zero;
             var vals = MemoryMarshal.Cast<double, Vector<double>>(values);
-            foreach (var v in vals)
+            var vcut = new Vector<double>(cutoff);
+            for (var v = 0; v < vals.Length; v++)
             {
-                vsum += Vector.Exp(v - vmax);
+                if (Vector.GreaterThanAny(vals[v], vcut))
+                {
+                    var baseIndex = v * Vector<double>.Count;
+                    for (var lane = 0; lane < Vector<double>.Count; lane++)
+                    {
+                        var x = values[baseIndex + lane];
+                        if (x > cutoff)
+                        {
+                            sum += Math.Exp(x - max);
+                        }
+                    }
+                }
             }
 
-            sum = Vector.Sum(vsum);
             i = vals.Length * Vector<double>.Count;
         }
 
         for (; i < values.Length; i++)
         {
-            sum += Math.Exp(values[i] - max);
+            if (values[i] > cutoff)
+            {
+                sum += Math.Exp(values[i] - max);
+            }
         }
 
         return max + Math.Log(sum);
     }
-}
-
-internal static class Experiment
-{
-    public static bool NoScale;
-    public static int Variant;
 }

@@ -199,6 +199,7 @@ public sealed class TpeSampler : ISampler
     }
 
     /// <summary>The kernel-space values of the observations that have every parameter, plus running trials (liars) that do.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Observations Gather(TpeDimension[] dims, double[]?[] columns, int[] indices, FrozenTrial[]? running, int trialNumber)
     {
         var d = dims.Length;

@@ -68,8 +68,13 @@ internal static class TruncatedNormal
             return logB + Log1MExp(logA - logB);
         }
 
-        // a < 0 < b: one minus the two tails.
-        return Math.Log(1 - (Ndtr(a) + Ndtr(-b)));
+        // a < 0 < b: one minus the two tails, which vanish (below 1e-19) beyond nine deviations.
+        if (a <= -9 && b >= 9)
+        {
+            return 0;
+        }
+
+        return Log1P(-(Ndtr(a) + Ndtr(-b)));
     }
 
     /// <summary>The log-density at <paramref name="x"/> of the standard normal truncated to [a, b].</summary>
@@ -165,7 +170,11 @@ internal static class TruncatedNormal
 
     /// <summary>erfc(z) for z ≥ 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double ErfcPositive(double z) => Math.Exp(LogErfcPositive(z));
+    public static double ErfcPositive(double z)
+    {
+        var t = 1 / (1 + (0.5 * z));
+        return t * Math.Exp(ErfcPolynomial(t) - (z * z));
+    }
 
     /// <summary>log erfc(z) for any z, without underflow for large z.</summary>
     public static double LogErfc(double z) => z >= 0 ? LogErfcPositive(z) : Math.Log(2 - ErfcPositive(-z));
@@ -174,10 +183,13 @@ internal static class TruncatedNormal
     private static double LogErfcPositive(double z)
     {
         var t = 1 / (1 + (0.5 * z));
-        var poly = -1.26551223 + (t * (1.00002368 + (t * (0.37409196 + (t * (0.09678418 + (t * (-0.18628806
-            + (t * (0.27886807 + (t * (-1.13520398 + (t * (1.48851587 + (t * (-0.82215223 + (t * 0.17087277)))))))))))))))));
-        return Math.Log(t) - (z * z) + poly;
+        return Math.Log(t) - (z * z) + ErfcPolynomial(t);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ErfcPolynomial(double t) =>
+        -1.26551223 + (t * (1.00002368 + (t * (0.37409196 + (t * (0.09678418 + (t * (-0.18628806
+            + (t * (0.27886807 + (t * (-1.13520398 + (t * (1.48851587 + (t * (-0.82215223 + (t * 0.17087277)))))))))))))))));
 
     /// <summary>
     /// log ∫ φ over [m − h, m + h] for a narrow interval: φ(m)·2h·Σ He₂ₖ(m) h²ᵏ / ((2k+1)!) (probabilists' Hermite).

@@ -45,7 +45,10 @@ public sealed class TpeSamplerOptions
     /// <value>1.0. Must be a positive finite number.</value>
     public double PriorWeight { get; init; } = 1.0;
 
-    /// <summary>Whether kernel bandwidths are kept at least range / min(100, n + 1) (Bergstra's "magic clip").</summary>
+    /// <summary>
+    /// Whether kernel bandwidths have a floor: range / min(100, n + 1) for the univariate estimator (Bergstra's
+    /// "magic clip"), range / 100 for the multivariate one.
+    /// </summary>
     /// <value>True.</value>
     public bool ConsiderMagicClip { get; init; } = true;
 

@@ -1,7 +1,7 @@
 // Quickstart: tune a k-nearest-neighbours classifier on the iris data set with Hone.
 // Run from the repository root: dotnet run --project examples/Quickstart
 using System.Globalization;
-using Hone.Samplers;
+using Hone.Samplers.Tpe;
 using Hone.Studies;
 using Hone.Trials;
 
@@ -21,7 +21,7 @@ var study = Study.Create(new StudyOptions
 {
     Name = "iris-knn",
     Direction = StudyDirection.Maximize,
-    Sampler = new RandomSampler(seed: 42),
+    Sampler = new TpeSampler(new TpeSamplerOptions { Seed = 42 }),
 });
 
 study.Optimize(Objective, new OptimizeOptions

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hone.Distributions;
 using Hone.Pruners;
 using Hone.Samplers;
+using Hone.Samplers.Tpe;
 using Hone.Storage;
 using Hone.Trials;
 
@@ -279,8 +280,8 @@ public sealed class Study
 
     internal void ResetStop() => _stopRequested = false;
 
-    /// <summary>The sampler a study uses when none is given.</summary>
-    private static ISampler DefaultSampler() => new RandomSampler();
+    /// <summary>The sampler a study uses when none is given: TPE, as in Optuna.</summary>
+    private static ISampler DefaultSampler() => new TpeSampler();
 
     /// <summary>
     /// Checks that a parameter keeps a compatible distribution across the study's trials (a categorical's

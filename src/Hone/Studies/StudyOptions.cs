@@ -20,7 +20,7 @@ public sealed class StudyOptions
     public IReadOnlyList<StudyDirection>? Directions { get; init; }
 
     /// <summary>The sampler.</summary>
-    /// <value>Null uses a <see cref="RandomSampler"/> with a random seed.</value>
+    /// <value>Null uses a <see cref="Samplers.Tpe.TpeSampler"/> with default options and a random seed.</value>
     public ISampler? Sampler { get; init; }
 
     /// <summary>The pruner.</summary>

@@ -17,6 +17,20 @@ internal static class ProblemCatalog
 
     public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();
 
+    /// <summary>The position of a problem in the suite, or int.MaxValue for an unknown name.</summary>
+    public static int IndexOf(string name)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (All[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
     public static BenchmarkProblem Get(string name) =>
         All.FirstOrDefault(p => p.Name == name)
         ?? throw new Cli.UsageException($"Unknown function \"{name}\"; known: {string.Join(", ", Names)}.");

@@ -1,4 +1,5 @@
 using System.Text;
+using Hone.Bench.Problems;
 
 namespace Hone.Bench.Results;
 
@@ -16,23 +17,30 @@ internal sealed class RegretSummary
         foreach (var group in records.GroupBy(r => (r.Framework, r.Sampler, r.Function)))
         {
             var runs = group.ToList();
-            var medians = checkpoints
-                .Select(c => runs.Any(r => r.RegretAfter(c) is null) ? (double?)null : Stats.Median(runs.Select(r => r.RegretAfter(c)!.Value)))
+            var regrets = checkpoints
+                .Select(c => runs.Any(r => r.RegretAfter(c) is null) ? null : runs.Select(r => r.RegretAfter(c)!.Value).ToArray())
                 .ToArray();
-            _cells[group.Key] = new Cell(runs.Count, medians);
+            _cells[group.Key] = new Cell(runs.Count, regrets);
         }
     }
 
     public IReadOnlyList<int> Checkpoints { get; }
 
-    /// <summary>Function names in first-seen order.</summary>
-    public IReadOnlyList<string> Functions => _cells.Keys.Select(k => k.Function).Distinct().ToList();
+    /// <summary>Function names in the order of the suite (others after them, by name).</summary>
+    public IReadOnlyList<string> Functions => _cells.Keys.Select(k => k.Function).Distinct()
+        .OrderBy(f => ProblemCatalog.IndexOf(f))
+        .ThenBy(f => f, StringComparer.Ordinal)
+        .ToList();
 
     public IReadOnlyList<(string Framework, string Sampler)> Samplers =>
         _cells.Keys.Select(k => (k.Framework, k.Sampler)).Distinct().ToList();
 
     public double? Median(string framework, string sampler, string function, int checkpoint) =>
-        _cells.TryGetValue((framework, sampler, function), out var cell) ? cell.Medians[IndexOf(checkpoint)] : null;
+        Regrets(framework, sampler, function, checkpoint) is { } r ? Stats.Median(r) : null;
+
+    /// <summary>The regret of every run (seed) after <paramref name="checkpoint"/> trials, or null if some run is shorter.</summary>
+    public IReadOnlyList<double>? Regrets(string framework, string sampler, string function, int checkpoint) =>
+        _cells.TryGetValue((framework, sampler, function), out var cell) ? cell.Regrets[IndexOf(checkpoint)] : null;
 
     public int Seeds(string framework, string sampler, string function) =>
         _cells.TryGetValue((framework, sampler, function), out var cell) ? cell.Runs : 0;
@@ -79,5 +87,5 @@ internal sealed class RegretSummary
         throw new ArgumentOutOfRangeException(nameof(checkpoint), checkpoint, "Not a checkpoint of this summary.");
     }
 
-    private sealed record Cell(int Runs, double?[] Medians);
+    private sealed record Cell(int Runs, double[]?[] Regrets);
 }

@@ -14,26 +14,29 @@ namespace Hone.Bench.Commands;
 /// Framework overhead per trial: a seeded random sampler, in-memory storage, one worker, and an objective
 /// that only sums its float parameters in [0, 1], so nearly all the time is the framework's (ask, suggest,
 /// tell, storage). Optuna does the same (bench/optuna/overhead.py --serve) in a long-lived Python process;
-/// Hone and Optuna runs alternate, so that both see the same load on a noisy machine. Each side has one
-/// untimed warm-up run.
+/// Hone and Optuna runs alternate, so that both see the same load on a noisy machine. Hone first runs a few
+/// untimed warm-up studies, so that tiered compilation has replaced the first-tier code (on a busy 2-core
+/// machine the background JIT takes a few seconds); Optuna one.
 /// </summary>
 internal static class OverheadCommand
 {
     public const string Usage =
-        "overhead [--trials 10000] [--params 5] [--repeats 5] [--seed 42] [--no-optuna] [--python /usr/bin/python3]";
+        "overhead [--trials 10000] [--params 5] [--repeats 5] [--warmup 3] [--seed 42] [--no-optuna] [--python /usr/bin/python3]";
 
     public static int Run(BenchArgs args)
     {
         var trials = args.Int("trials", 10_000, min: 1);
         var parameters = args.Int("params", 5, min: 1);
         var repeats = args.Int("repeats", 5, min: 1);
+        var warmup = args.Int("warmup", 3, min: 0);
         var seed = args.Int("seed", 42);
         var skipOptuna = args.Flag("no-optuna");
         var python = args.String("python", PythonRunner.DefaultExecutable);
         args.ThrowIfUnknown();
 
         Console.WriteLine($"Overhead per trial: RandomSampler(seed), in-memory storage, 1 worker, {trials} trials, " +
-                          $"objective = sum of {parameters} SuggestFloat in [0, 1]; {repeats} runs each after 1 warm-up run, Hone and Optuna alternating.");
+                          $"objective = sum of {parameters} SuggestFloat in [0, 1]; {repeats} timed runs each, Hone and Optuna alternating, " +
+                          $"after {warmup} untimed Hone run(s) (for the JIT's tiered compilation to settle) and 1 untimed Optuna run.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, {RuntimeInformation.OSDescription}");
         Console.WriteLine();
 
@@ -48,7 +51,11 @@ internal static class OverheadCommand
         }
 
         var names = Enumerable.Range(0, parameters).Select(i => $"x{i}").ToArray();
-        Measure(trials, names, seed);
+        for (var w = 0; w < warmup; w++)
+        {
+            Measure(trials, names, seed);
+        }
+
         var hone = new List<Measurement>();
         var optunaRuns = new List<double>();
         for (var r = 0; r < repeats; r++)

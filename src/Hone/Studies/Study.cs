@@ -26,6 +26,7 @@ public sealed class Study
 
     private Study(IStorage storage, StudyRecord record, ISampler sampler, IPruner pruner)
     {
+        PrunerGuard.CheckObjectives(pruner, record.Directions);
         Storage = storage;
         StudyId = record.StudyId;
         Name = record.Name;
@@ -100,6 +101,7 @@ public sealed class Study
     {
         options ??= new StudyOptions();
         var directions = options.ResolveDirections();
+        PrunerGuard.CheckObjectives(options.Pruner, directions);
         var storage = options.Storage ?? new InMemoryStorage();
         var name = options.Name ?? $"study-{Guid.NewGuid():N}";
         long id;
@@ -159,6 +161,22 @@ public sealed class Study
     /// <summary>Trials in the given states (all trials when none given), ordered by number.</summary>
     /// <remarks>The list is shared and read-only; it is rebuilt only when trials changed.</remarks>
     public IReadOnlyList<FrozenTrial> GetTrials(params TrialState[] states) => Cache.Get(states);
+
+    /// <summary>
+    /// The trials a sampler learns from when sampling for <paramref name="trial"/>: every trial, or, when the pruner
+    /// splits trials into groups compared only among themselves (<see cref="ISamplingPartitioner"/>: Hyperband's
+    /// brackets), the trials of <paramref name="trial"/>'s group. Samplers call this instead of <see cref="GetTrials"/>.
+    /// </summary>
+    /// <remarks>Ordered by number; the same list object is returned while the trials do not change.</remarks>
+    public IReadOnlyList<FrozenTrial> GetTrialsForSampling(FrozenTrial trial) => GetTrialsForSampling(trial, out _);
+
+    internal IReadOnlyList<FrozenTrial> GetTrialsForSampling(FrozenTrial trial, out int? partition)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var partitioner = Pruner as ISamplingPartitioner;
+        partition = partitioner?.PartitionOf(this, trial);
+        return partition is { } group ? partitioner!.TrialsOf(this, group) : GetTrials();
+    }
 
     /// <summary>Sets a JSON-serializable attribute on the study.</summary>
     public void SetUserAttr(string key, object? value)

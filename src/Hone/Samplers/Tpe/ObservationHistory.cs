@@ -51,9 +51,14 @@ internal sealed class ObservationHistory
     }
 
     /// <summary>Reads the trials that changed since the last call and returns a consistent view of the history.</summary>
-    public HistoryView Refresh(Study study)
+    public HistoryView Refresh(Study study) => Refresh(study.GetTrials());
+
+    /// <summary>
+    /// Reads the trials of <paramref name="trials"/> (ordered by number; the same source on every call, e.g. one
+    /// Hyperband bracket) that changed since the last call and returns a consistent view of the history.
+    /// </summary>
+    public HistoryView Refresh(IReadOnlyList<FrozenTrial> trials)
     {
-        var trials = study.GetTrials();
         lock (_gate)
         {
             if (!ReferenceEquals(trials, _lastList))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Hone.Distributions;
 using Hone.Studies;
@@ -22,11 +23,14 @@ namespace Hone.Samplers.Tpe;
 /// <para>The sampler keeps, per study, the finished trials' parameters in columns that grow as trials finish, so a
 /// suggestion costs O(n) arithmetic on arrays, not a pass over the trials' records. Draws depend only on the seed,
 /// the trial's number and the history, so a seeded study with one worker is reproducible.</para>
+/// <para>The sampler learns from <see cref="Study.GetTrialsForSampling(FrozenTrial)"/>: when the study's pruner splits
+/// trials into groups (<see cref="Pruners.ISamplingPartitioner"/>, Hyperband's brackets), only from the group of the trial
+/// it samples for, so TPE + Hyperband is BOHB (Falkner et al. 2018).</para>
 /// <para>Multi-objective studies are sampled by <see cref="TpeSamplerOptions.IndependentSampler"/> throughout.</para>
 /// </remarks>
 public sealed class TpeSampler : ISampler
 {
-    private readonly ConditionalWeakTable<Study, ObservationHistory> _histories = [];
+    private readonly ConditionalWeakTable<Study, ConcurrentDictionary<int, ObservationHistory>> _histories = [];
     private readonly ISampler _independent;
     private readonly int _startupTrials;
     private readonly int _eiCandidates;
@@ -74,8 +78,7 @@ public sealed class TpeSampler : ISampler
             return _independent.InferRelativeSearchSpace(study, trial);
         }
 
-        var history = HistoryOf(study);
-        var view = history.Refresh(study);
+        var (history, view) = HistoryFor(study, trial);
         if (view.Count < _startupTrials)
         {
             return _independent.InferRelativeSearchSpace(study, trial);
@@ -103,8 +106,7 @@ public sealed class TpeSampler : ISampler
             return result;
         }
 
-        var history = HistoryOf(study);
-        var view = history.Refresh(study);
+        var (history, view) = HistoryFor(study, trial);
         var rng = SeededRandom.ForTrial(Seed, trial.Number, "tpe");
         foreach (var group in space.Groups)
         {
@@ -130,8 +132,7 @@ public sealed class TpeSampler : ISampler
             return _independent.SampleIndependent(study, trial, name, distribution);
         }
 
-        var history = HistoryOf(study);
-        var view = history.Refresh(study);
+        var (history, view) = HistoryFor(study, trial);
         if (view.Count < _startupTrials || distribution.IsSingle)
         {
             return _independent.SampleIndependent(study, trial, name, distribution);
@@ -148,8 +149,18 @@ public sealed class TpeSampler : ISampler
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values) =>
         _independent.AfterTrial(study, trial, state, values);
 
-    private ObservationHistory HistoryOf(Study study) =>
-        _histories.GetValue(study, s => new ObservationHistory(s.Direction));
+    /// <summary>
+    /// The history of the trials the sampler learns from for <paramref name="trial"/>: the study's, or only its
+    /// partition's when the pruner splits trials (Hyperband's brackets, which makes TPE + Hyperband BOHB).
+    /// </summary>
+    private (ObservationHistory History, HistoryView View) HistoryFor(Study study, FrozenTrial trial)
+    {
+        var trials = study.GetTrialsForSampling(trial, out var partition);
+        var history = _histories
+            .GetValue(study, static _ => new ConcurrentDictionary<int, ObservationHistory>())
+            .GetOrAdd(partition ?? -1, static (_, s) => new ObservationHistory(s.Direction), study);
+        return (history, history.Refresh(trials));
+    }
 
     /// <summary>One TPE step for a set of parameters: split, fit l and g, draw candidates from l, keep the best l/g.</summary>
     private double[] SampleJointly(ObservationHistory history, HistoryView view, TpeDimension[] dims, SeededRandom rng, int trialNumber)

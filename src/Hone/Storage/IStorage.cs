@@ -102,6 +102,19 @@ public interface IStorage
     /// <summary>Records that a running trial's worker is alive (for detecting crashed workers).</summary>
     void RecordHeartbeat(long trialId);
 
+    /// <summary>
+    /// Marks Fail every Running trial of the study whose last heartbeat is older than
+    /// <paramref name="gracePeriod"/> (trials that never beat are left alone), and returns the trials this
+    /// caller failed: when several workers notice the same stale trial, exactly one of them fails it.
+    /// </summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="gracePeriod">How long a heartbeat may be missing before its trial counts as dead.</param>
+    /// <param name="retry">
+    /// Optional: given the failed trial, a Waiting template to enqueue in its place (or null for none). The
+    /// retry is created in the same atomic operation as the failure, so a crash cannot lose it.
+    /// </param>
+    IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null);
+
     /// <summary>Every trial of the study, ordered by number.</summary>
     IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) =>
         [.. GetTrialsChangedSince(studyId, 0).Trials.OrderBy(t => t.Number)];

@@ -353,6 +353,38 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
+    public IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        lock (_gate)
+        {
+            var study = Study(studyId);
+            List<FrozenTrial>? failed = null;
+            foreach (var trial in study.Trials.ToArray())
+            {
+                if (trial.State != TrialState.Running || trial.Heartbeat is not { } beat || now - beat <= gracePeriod)
+                {
+                    continue;
+                }
+
+                trial.State = TrialState.Fail;
+                trial.Complete = now;
+                trial.SystemAttrs[StaleTrials.FailReasonKey] = StaleTrials.FailReason(now - beat);
+                trial.AttrsCopy = null;
+                Touch(study, trial);
+                var snapshot = trial.Snapshot();
+                (failed ??= []).Add(snapshot);
+                if (retry?.Invoke(snapshot) is { } template)
+                {
+                    CreateTrial(studyId, template);
+                }
+            }
+
+            return failed ?? (IReadOnlyList<FrozenTrial>)[];
+        }
+    }
+
     /// <summary>Records a change: bumps the study's version and logs which trial changed.</summary>
     private static void Touch(StudyState study, TrialRecord trial)
     {

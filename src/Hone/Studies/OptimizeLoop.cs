@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Hone.Samplers;
@@ -11,13 +12,15 @@ namespace Hone.Studies;
 /// objective and telling the outcome. A trial's failure is recorded and, if its exception is in
 /// <see cref="OptimizeOptions.Catch"/>, the run goes on; otherwise the run stops and rethrows it.
 /// </summary>
-internal sealed class OptimizeLoop
+internal sealed class OptimizeLoop : IDisposable
 {
     private readonly Study _study;
     private readonly OptimizeOptions _options;
     private readonly CancellationToken _cancellation;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly Lock _callbackGate = new();
+    private readonly ConcurrentDictionary<long, byte> _running = new();
+    private readonly Timer? _heartbeat;
     private int _started;
     private int _finished;
     private double? _bestValue;
@@ -30,11 +33,15 @@ internal sealed class OptimizeLoop
         _options = options;
         _cancellation = cancellation;
         study.ResetStop();
+        if (study.HeartbeatInterval is { } interval)
+        {
+            _heartbeat = new Timer(_ => Beat(), null, interval, interval);
+        }
     }
 
     public static void Run(Study study, Func<Trial, double[]> objective, OptimizeOptions options, CancellationToken cancellation)
     {
-        var loop = new OptimizeLoop(study, options, cancellation);
+        using var loop = new OptimizeLoop(study, options, cancellation);
         if (options.Parallelism == 1)
         {
             loop.Worker(objective);
@@ -59,7 +66,7 @@ internal sealed class OptimizeLoop
 
     public static async Task RunAsync(Study study, Func<Trial, CancellationToken, Task<double[]>> objective, OptimizeOptions options, CancellationToken cancellation)
     {
-        var loop = new OptimizeLoop(study, options, cancellation);
+        using var loop = new OptimizeLoop(study, options, cancellation);
         var workers = new Task[options.Parallelism];
         for (var i = 0; i < workers.Length; i++)
         {
@@ -123,6 +130,11 @@ internal sealed class OptimizeLoop
 
         try
         {
+            if (_heartbeat is not null)
+            {
+                _study.FailStaleTrials();
+            }
+
             var asked = TrialLifecycle.Ask(_study, checkExhausted: true);
             if (asked is null)
             {
@@ -131,6 +143,12 @@ internal sealed class OptimizeLoop
             }
 
             trial = asked;
+            if (_heartbeat is not null)
+            {
+                _running[trial.TrialId] = 0;
+                _study.Storage.RecordHeartbeat(trial.TrialId);
+            }
+
             return true;
         }
         catch (Exception e)
@@ -148,6 +166,7 @@ internal sealed class OptimizeLoop
 
     private void Complete(LiveTrial trial, double[]? values, Exception? error)
     {
+        _running.TryRemove(trial.TrialId, out _);
         try
         {
             FrozenTrial finished;
@@ -236,8 +255,28 @@ internal sealed class OptimizeLoop
         }
     }
 
+    /// <summary>Records a heartbeat for every trial this run is evaluating; a failed beat is retried at the next tick.</summary>
+    private void Beat()
+    {
+        foreach (var trialId in _running.Keys)
+        {
+            try
+            {
+                _study.Storage.RecordHeartbeat(trialId);
+            }
+#pragma warning disable CA1031 // a missed beat must not crash the process; the next tick beats again
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    public void Dispose() => _heartbeat?.Dispose();
+
     private void Finish()
     {
+        Dispose();
         _fatal?.Throw();
         _cancellation.ThrowIfCancellationRequested();
     }

@@ -19,7 +19,7 @@ namespace Hone.Studies;
 /// <para>A <see cref="Study"/> object is thread-safe. Several objects (in several processes) may share one
 /// study through a shared storage.</para>
 /// </remarks>
-public sealed class Study
+public sealed partial class Study
 {
     private readonly ConcurrentDictionary<string, Distribution> _knownDistributions = new(StringComparer.Ordinal);
     private volatile bool _stopRequested;
@@ -102,7 +102,8 @@ public sealed class Study
         options ??= new StudyOptions();
         var directions = options.ResolveDirections();
         PrunerGuard.CheckObjectives(options.Pruner, directions);
-        var storage = options.Storage ?? new InMemoryStorage();
+        options.ValidateHeartbeat();
+        var storage = options.ResolveStorage();
         var name = options.Name ?? $"study-{Guid.NewGuid():N}";
         long id;
         try
@@ -111,7 +112,7 @@ public sealed class Study
         }
         catch (DuplicateStudyException) when (options.LoadIfExists)
         {
-            var loaded = Load(options);
+            var loaded = LoadFrom(storage, options);
             if (!loaded.Directions.SequenceEqual(directions) && (options.Direction is not null || options.Directions is not null))
             {
                 throw new ArgumentException(
@@ -122,22 +123,33 @@ public sealed class Study
             return loaded;
         }
 
-        return new Study(storage, storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance);
+        return new Study(storage, storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance)
+            .WithHeartbeat(options);
     }
 
-    /// <summary>Loads an existing study by <see cref="StudyOptions.Name"/> from <see cref="StudyOptions.Storage"/>.</summary>
+    /// <summary>
+    /// Loads an existing study by <see cref="StudyOptions.Name"/> from <see cref="StudyOptions.Storage"/> or
+    /// <see cref="StudyOptions.StorageUrl"/>.
+    /// </summary>
     /// <exception cref="StudyNotFoundException">No study has that name.</exception>
     public static Study Load(StudyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Name is null || options.Storage is null)
+        if (options.Name is null || (options.Storage is null && options.StorageUrl is null))
         {
-            throw new ArgumentException("Study.Load needs StudyOptions.Name and StudyOptions.Storage.", nameof(options));
+            throw new ArgumentException("Study.Load needs StudyOptions.Name and StudyOptions.Storage or StudyOptions.StorageUrl.", nameof(options));
         }
 
-        var id = options.Storage.FindStudy(options.Name)
-            ?? throw new StudyNotFoundException($"No study named \"{options.Name}\" in this storage.");
-        var study = new Study(options.Storage, options.Storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance);
+        options.ValidateHeartbeat();
+        return LoadFrom(options.ResolveStorage(), options);
+    }
+
+    private static Study LoadFrom(IStorage storage, StudyOptions options)
+    {
+        var id = storage.FindStudy(options.Name!)
+            ?? throw new StudyNotFoundException($"No study named \"{options.Name}\" in {(options.StorageUrl is { } url ? url.ToString() : "this storage")}.");
+        var study = new Study(storage, storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance)
+            .WithHeartbeat(options);
         foreach (var t in study.Trials)
         {
             foreach (var (name, d) in t.Distributions)

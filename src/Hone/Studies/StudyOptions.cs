@@ -27,13 +27,92 @@ public sealed class StudyOptions
     /// <value>Null never prunes (<see cref="NopPruner"/>).</value>
     public IPruner? Pruner { get; init; }
 
-    /// <summary>Where the study lives.</summary>
-    /// <value>Null keeps it in a new <see cref="InMemoryStorage"/>.</value>
+    /// <summary>Where the study lives, as a storage object.</summary>
+    /// <value>Null uses <see cref="StorageUrl"/>, or else a new <see cref="InMemoryStorage"/>.</value>
+    /// <remarks>Set this or <see cref="StorageUrl"/>, not both.</remarks>
     public IStorage? Storage { get; init; }
+
+    /// <summary>
+    /// Where the study lives, as a URL: <c>sqlite:///hone.db</c>, <c>postgresql://user:password@host/db</c> or
+    /// <c>inmemory</c> (a string converts implicitly). The provider package (Hone.Storage.Sqlite,
+    /// Hone.Storage.Postgres) must be referenced.
+    /// </summary>
+    /// <value>Null: see <see cref="Storage"/>.</value>
+    public StorageUrl? StorageUrl { get; init; }
+
+    /// <summary>
+    /// How often the optimize loop records that each running trial's worker is alive. With it set, a Running
+    /// trial whose heartbeats stopped for longer than <see cref="GracePeriod"/> is marked Fail by the next
+    /// worker of the study that starts a trial.
+    /// </summary>
+    /// <value>Null: no heartbeats, and stale trials are never detected.</value>
+    public TimeSpan? HeartbeatInterval { get; init; }
+
+    /// <summary>How long a trial's heartbeat may be missing before the trial counts as dead.</summary>
+    /// <value>Null: twice <see cref="HeartbeatInterval"/> (Optuna's default).</value>
+    public TimeSpan? GracePeriod { get; init; }
+
+    /// <summary>Whether and how often a trial failed for missing heartbeats is enqueued again with the same parameters.</summary>
+    /// <value>Null: no retries. Needs <see cref="HeartbeatInterval"/>.</value>
+    public TrialRetryPolicy? RetryFailedTrials { get; init; }
 
     /// <summary>Whether <see cref="Study.Create"/> loads an existing study of the same name instead of failing.</summary>
     /// <value>False.</value>
     public bool LoadIfExists { get; init; }
+
+    /// <summary>The storage the options name: <see cref="Storage"/>, or <see cref="StorageUrl"/> opened, or a new in-memory one.</summary>
+    internal IStorage ResolveStorage()
+    {
+        if (Storage is not null && StorageUrl is not null)
+        {
+            throw new ArgumentException($"StudyOptions sets both Storage and StorageUrl ({StorageUrl}); set only one of them.");
+        }
+
+        return Storage ?? StorageUrl?.Open() ?? new InMemoryStorage();
+    }
+
+    /// <summary>Checks the heartbeat settings, all errors in one message.</summary>
+    internal void ValidateHeartbeat()
+    {
+        var errors = new List<string>();
+        if (HeartbeatInterval is { } interval && interval <= TimeSpan.Zero)
+        {
+            errors.Add($"HeartbeatInterval must be positive, got {interval}.");
+        }
+
+        if (GracePeriod is { } grace && grace <= TimeSpan.Zero)
+        {
+            errors.Add($"GracePeriod must be positive, got {grace}.");
+        }
+
+        if (GracePeriod is not null && HeartbeatInterval is null)
+        {
+            errors.Add("GracePeriod needs HeartbeatInterval: without heartbeats no trial is ever found stale.");
+        }
+
+        if (GracePeriod is { } g && HeartbeatInterval is { } i && g < i)
+        {
+            errors.Add($"GracePeriod ({g}) must be at least HeartbeatInterval ({i}), or live trials would be failed between two beats.");
+        }
+
+        if (RetryFailedTrials is { } retry)
+        {
+            if (HeartbeatInterval is null)
+            {
+                errors.Add("RetryFailedTrials needs HeartbeatInterval: only trials found dead by missing heartbeats are retried.");
+            }
+
+            if (retry.MaxRetries < 0)
+            {
+                errors.Add($"RetryFailedTrials.MaxRetries must be zero or more, got {retry.MaxRetries}.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid StudyOptions: " + string.Join(" ", errors));
+        }
+    }
 
     internal IReadOnlyList<StudyDirection> ResolveDirections()
     {

@@ -161,8 +161,3 @@ public abstract class StorageContractTests
         Assert.Equal("v", s.GetStudySystemAttrs(id)["sys"].GetString());
     }
 }
-
-public sealed class InMemoryStorageTests : StorageContractTests
-{
-    protected override IStorage NewStorage() => new InMemoryStorage();
-}

@@ -1,0 +1,569 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Hone.Distributions;
+using Hone.Studies;
+using Hone.Trials;
+
+namespace Hone.Storage.Relational;
+
+/// <summary>
+/// A storage in a relational database with Optuna's schema (alembic revision <c>v3.2.0.a</c>), so that
+/// Optuna's tools read a Hone study and Hone continues a study Optuna wrote. Base of the SQLite and
+/// PostgreSQL storages; not meant to be derived from elsewhere.
+/// </summary>
+/// <remarks>
+/// <para>Every method is one transaction. Finished trials are never changed (the state is checked inside the
+/// transaction that would change it); waiting trials are popped with a conditional update, so each goes to
+/// exactly one caller.</para>
+/// <para>"Trials changed since version V" is answered from two side tables Optuna ignores
+/// (<c>hone_study_versions</c>, <c>hone_trial_versions</c>), kept by triggers on Optuna's trial tables, so
+/// changes made by any client, Optuna included, are seen. See docs/storage.md.</para>
+/// </remarks>
+public abstract class RelationalStorage : IStorage
+{
+    private readonly ConcurrentDictionary<string, Distribution> _distributions = new(StringComparer.Ordinal);
+
+    private protected RelationalStorage(SqlBackend backend)
+    {
+        Backend = backend;
+        backend.EnsureSchema();
+    }
+
+    /// <summary>The storage's URL; its <see cref="StorageUrl.ToString"/> masks the password.</summary>
+    public StorageUrl Url => Backend.Url;
+
+    private protected SqlBackend Backend { get; }
+
+    /// <inheritdoc/>
+    public long CreateStudy(string name, IReadOnlyList<StudyDirection> directions)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(directions);
+        try
+        {
+            return Backend.Run(write: true, db =>
+            {
+                if (db.Scalar("SELECT study_id FROM studies WHERE study_name = @n", ("@n", name)) is not null)
+                {
+                    throw new DuplicateStudyException(name);
+                }
+
+                var id = ToLong(db.Scalar("INSERT INTO studies (study_name) VALUES (@n) RETURNING study_id", ("@n", name)));
+                for (var i = 0; i < directions.Count; i++)
+                {
+                    db.Execute(
+                        $"INSERT INTO study_directions (direction, study_id, objective) VALUES ({Backend.Enum("@d", "studydirection")}, @s, @o)",
+                        ("@d", directions[i] == StudyDirection.Maximize ? "MAXIMIZE" : "MINIMIZE"), ("@s", id), ("@o", i));
+                }
+
+                return id;
+            });
+        }
+        catch (StorageException e) when (e.InnerException is DbException d && Backend.IsUniqueViolation(d))
+        {
+            throw new DuplicateStudyException(name);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void DeleteStudy(long studyId) => Backend.Run(write: true, db =>
+    {
+        RequireStudy(db, studyId, lockRow: true);
+        const string OfStudy = "trial_id IN (SELECT trial_id FROM trials WHERE study_id = @s)";
+        foreach (var table in (string[])["trial_params", "trial_values", "trial_intermediate_values", "trial_user_attributes",
+                     "trial_system_attributes", "trial_heartbeats"])
+        {
+            db.Execute($"DELETE FROM {table} WHERE {OfStudy}", ("@s", studyId));
+        }
+
+        foreach (var table in (string[])["hone_trial_versions", "hone_study_versions", "trials", "study_user_attributes",
+                     "study_system_attributes", "study_directions", "studies"])
+        {
+            db.Execute($"DELETE FROM {table} WHERE study_id = @s", ("@s", studyId));
+        }
+
+        return 0;
+    });
+
+    /// <inheritdoc/>
+    public long? FindStudy(string name) => Backend.Run(write: false, db =>
+        db.Scalar("SELECT study_id FROM studies WHERE study_name = @n", ("@n", name)) is { } id ? ToLong(id) : (long?)null);
+
+    /// <inheritdoc/>
+    public StudyRecord GetStudy(long studyId) => Backend.Run(write: false, db =>
+    {
+        var name = db.Scalar("SELECT study_name FROM studies WHERE study_id = @s", ("@s", studyId)) as string
+            ?? throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
+        var directions = new List<StudyDirection>();
+        db.Read("SELECT direction FROM study_directions WHERE study_id = @s ORDER BY objective",
+            r => directions.Add(ParseDirection(r.GetString(0))), ("@s", studyId));
+        return new StudyRecord(studyId, name, directions);
+    });
+
+    /// <inheritdoc/>
+    public IReadOnlyList<StudyRecord> GetAllStudies() => Backend.Run(write: false, db =>
+    {
+        var names = new SortedDictionary<long, string>();
+        var directions = new Dictionary<long, List<StudyDirection>>();
+        db.Read("SELECT study_id, study_name FROM studies", r => names[r.GetInt64(0)] = r.GetString(1));
+        db.Read("SELECT study_id, direction FROM study_directions ORDER BY study_id, objective", r =>
+        {
+            var id = r.GetInt64(0);
+            if (!directions.TryGetValue(id, out var list))
+            {
+                directions[id] = list = [];
+            }
+
+            list.Add(ParseDirection(r.GetString(1)));
+        });
+        return (IReadOnlyList<StudyRecord>)[.. names.Select(n => new StudyRecord(n.Key, n.Value, directions.GetValueOrDefault(n.Key) ?? []))];
+    });
+
+    /// <inheritdoc/>
+    public void SetStudyUserAttr(long studyId, string key, JsonElement value) => SetStudyAttr("study_user_attributes", studyId, key, value);
+
+    /// <inheritdoc/>
+    public void SetStudySystemAttr(long studyId, string key, JsonElement value) => SetStudyAttr("study_system_attributes", studyId, key, value);
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, JsonElement> GetStudyUserAttrs(long studyId) => GetStudyAttrs("study_user_attributes", studyId);
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, JsonElement> GetStudySystemAttrs(long studyId) => GetStudyAttrs("study_system_attributes", studyId);
+
+    /// <inheritdoc/>
+    public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null)
+    {
+        var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
+        return Backend.Run(write: true, db => CreateTrialIn(db, studyId, template, now));
+    }
+
+    /// <inheritdoc/>
+    public FrozenTrial? PopWaitingTrial(long studyId)
+    {
+        var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
+        return Backend.Run(write: true, db =>
+        {
+            while (true)
+            {
+                var id = db.Scalar(
+                    $"SELECT trial_id FROM trials t WHERE study_id = @s AND state = 'WAITING' ORDER BY trial_id LIMIT 1{Backend.ForUpdateSkipLocked}",
+                    ("@s", studyId));
+                if (id is null)
+                {
+                    RequireStudy(db, studyId, lockRow: false);
+                    return null;
+                }
+
+                var trialId = ToLong(id);
+                if (db.Execute(
+                        $"UPDATE trials SET state = {Backend.Enum("@st", "trialstate")}, datetime_start = @now WHERE trial_id = @t AND state = 'WAITING'",
+                        ("@st", "RUNNING"), ("@now", Backend.Time(now)), ("@t", trialId)) == 1)
+                {
+                    return LoadTrials(db, "t.trial_id = @t", ("@t", trialId))[0];
+                }
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialParam(long trialId, string name, double internalValue, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        var json = DistributionJson.Serialize(distribution);
+        Backend.Run(write: true, db =>
+        {
+            RequireUnfinished(db, trialId, "set a parameter");
+            db.Execute(
+                "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @n, @v, @d) " +
+                "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
+                ("@t", trialId), ("@n", name), ("@v", internalValue), ("@d", json));
+            return 0;
+        });
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values)
+    {
+        var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
+        Backend.Run(write: true, db =>
+        {
+            var (number, current) = RequireUnfinished(db, trialId, "change its state");
+            if (state == TrialState.Waiting)
+            {
+                throw new InvalidOperationException($"Trial #{number} cannot be moved back to Waiting.");
+            }
+
+            var startSql = state == TrialState.Running && current == TrialState.Waiting ? ", datetime_start = @now" : string.Empty;
+            var completeSql = state.IsFinished() ? ", datetime_complete = @now" : string.Empty;
+            db.Execute(
+                $"UPDATE trials SET state = {Backend.Enum("@st", "trialstate")}{startSql}{completeSql} WHERE trial_id = @t",
+                ("@st", StateName(state)), ("@now", Backend.Time(now)), ("@t", trialId));
+            db.Execute("DELETE FROM trial_values WHERE trial_id = @t", ("@t", trialId));
+            WriteValues(db, trialId, values);
+            return 0;
+        });
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialIntermediateValue(long trialId, int step, double value) => Backend.Run(write: true, db =>
+    {
+        RequireUnfinished(db, trialId, "report an intermediate value");
+        WriteIntermediate(db, trialId, step, value);
+        return 0;
+    });
+
+    /// <inheritdoc/>
+    public void SetTrialUserAttr(long trialId, string key, JsonElement value) => SetTrialAttr("trial_user_attributes", trialId, key, value);
+
+    /// <inheritdoc/>
+    public void SetTrialSystemAttr(long trialId, string key, JsonElement value) => SetTrialAttr("trial_system_attributes", trialId, key, value);
+
+    /// <inheritdoc/>
+    public FrozenTrial GetTrial(long trialId) => Backend.Run(write: false, db =>
+    {
+        var trials = LoadTrials(db, "t.trial_id = @t", ("@t", trialId));
+        return trials.Count == 1 ? trials[0] : throw new StudyNotFoundException($"No trial with id {trialId} in {Url}.");
+    });
+
+    /// <inheritdoc/>
+    public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Backend.Run(write: false, db =>
+    {
+        var current = db.Scalar("SELECT version FROM hone_study_versions WHERE study_id = @s", ("@s", studyId)) is { } v ? ToLong(v) : 0;
+        if (current == 0)
+        {
+            RequireStudy(db, studyId, lockRow: false);
+        }
+
+        if (sinceVersion >= current && sinceVersion > 0)
+        {
+            return new TrialChanges([], current);
+        }
+
+        var trials = sinceVersion <= 0
+            ? LoadTrials(db, "t.study_id = @s", ("@s", studyId))
+            : LoadTrials(db, "t.trial_id IN (SELECT trial_id FROM hone_trial_versions WHERE study_id = @s AND version > @v)",
+                ("@s", studyId), ("@v", sinceVersion));
+        return new TrialChanges(trials, current);
+    });
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) => Backend.Run(write: false, db =>
+    {
+        RequireStudy(db, studyId, lockRow: false);
+        return (IReadOnlyList<FrozenTrial>)LoadTrials(db, "t.study_id = @s", ("@s", studyId));
+    });
+
+    /// <inheritdoc/>
+    public void RecordHeartbeat(long trialId) => Backend.Run(write: true, db =>
+    {
+        db.Execute(
+            "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, @now) ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat",
+            ("@t", trialId), ("@now", Backend.Time(Backend.Now(db))));
+        return 0;
+    });
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null)
+    {
+        const string Stale =
+            "FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = @s AND t.state = 'RUNNING' AND h.heartbeat < @cutoff";
+
+        // A cheap read first: most calls find nothing and need no write lock.
+        var any = Backend.Run(write: false, db =>
+            db.Scalar($"SELECT t.trial_id {Stale} LIMIT 1", ("@s", studyId), ("@cutoff", Backend.Time(Backend.Now(db) - gracePeriod))) is not null);
+        if (!any)
+        {
+            return [];
+        }
+
+        return Backend.Run(write: true, db =>
+        {
+            var now = SqlBackend.Truncate(Backend.Now(db));
+            var stale = new List<(long Id, DateTime Beat)>();
+            db.Read($"SELECT t.trial_id, h.heartbeat {Stale} ORDER BY t.trial_id{Backend.ForUpdateSkipLocked}",
+                r => stale.Add((r.GetInt64(0), Backend.ReadTime(r, 1))), ("@s", studyId), ("@cutoff", Backend.Time(now - gracePeriod)));
+            var failed = new List<FrozenTrial>();
+            foreach (var (id, beat) in stale)
+            {
+                if (db.Execute(
+                        $"UPDATE trials SET state = {Backend.Enum("@st", "trialstate")}, datetime_complete = @now WHERE trial_id = @t AND state = 'RUNNING'",
+                        ("@st", "FAIL"), ("@now", Backend.Time(now)), ("@t", id)) != 1)
+                {
+                    continue;
+                }
+
+                WriteAttr(db, "trial_system_attributes", id, StaleTrials.FailReasonKey, StaleTrials.FailReason(now - beat));
+                var trial = LoadTrials(db, "t.trial_id = @t", ("@t", id))[0];
+                failed.Add(trial);
+                if (retry?.Invoke(trial) is { } template)
+                {
+                    CreateTrialIn(db, studyId, template, now);
+                }
+            }
+
+            return failed;
+        });
+    }
+
+    private FrozenTrial CreateTrialIn(Db db, long studyId, FrozenTrial? template, DateTime now)
+    {
+        RequireStudy(db, studyId, lockRow: true);
+        var number = (int)ToLong(db.Scalar("SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = @s", ("@s", studyId)));
+        var state = template?.State ?? TrialState.Running;
+        var start = template is null ? now : template.DatetimeStart is { } s ? SqlBackend.Truncate(s) : (state == TrialState.Waiting ? (DateTime?)null : now);
+        var complete = template?.DatetimeComplete is { } c ? SqlBackend.Truncate(c) : (state.IsFinished() ? now : (DateTime?)null);
+        var id = ToLong(db.Scalar(
+            "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
+            $"VALUES (@n, @s, {Backend.Enum("@st", "trialstate")}, @ds, @dc) RETURNING trial_id",
+            ("@n", number), ("@s", studyId), ("@st", StateName(state)),
+            ("@ds", start is { } ds ? Backend.Time(ds) : null), ("@dc", complete is { } dc ? Backend.Time(dc) : null)));
+        if (template is null)
+        {
+            return new FrozenTrial { Number = number, TrialId = id, State = state, DatetimeStart = start };
+        }
+
+        foreach (var (name, x) in template.InternalParams)
+        {
+            db.Execute("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @n, @v, @d)",
+                ("@t", id), ("@n", name), ("@v", x), ("@d", DistributionJson.Serialize(template.Distributions[name])));
+        }
+
+        WriteValues(db, id, template.Values);
+        foreach (var (step, v) in template.IntermediateValues)
+        {
+            WriteIntermediate(db, id, step, v);
+        }
+
+        foreach (var (k, v) in template.UserAttrs)
+        {
+            WriteAttr(db, "trial_user_attributes", id, k, v);
+        }
+
+        foreach (var (k, v) in template.SystemAttrs)
+        {
+            WriteAttr(db, "trial_system_attributes", id, k, v);
+        }
+
+        return LoadTrials(db, "t.trial_id = @t", ("@t", id))[0];
+    }
+
+    private void WriteValues(Db db, long trialId, IReadOnlyList<double>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            var v = values[i];
+            if (double.IsNaN(v))
+            {
+                throw new ArgumentException($"Objective value #{i} is NaN; Optuna's schema stores no NaN objective values (the trial should be Fail).", nameof(values));
+            }
+
+            var type = double.IsPositiveInfinity(v) ? "INF_POS" : double.IsNegativeInfinity(v) ? "INF_NEG" : "FINITE";
+            db.Execute(
+                $"INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (@t, @o, @v, {Backend.Enum("@ty", "trialvaluetype")})",
+                ("@t", trialId), ("@o", i), ("@v", double.IsFinite(v) ? v : null), ("@ty", type));
+        }
+    }
+
+    private void WriteIntermediate(Db db, long trialId, int step, double value)
+    {
+        var type = double.IsNaN(value) ? "NAN" : double.IsPositiveInfinity(value) ? "INF_POS" : double.IsNegativeInfinity(value) ? "INF_NEG" : "FINITE";
+        db.Execute(
+            "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) " +
+            $"VALUES (@t, @st, @v, {Backend.Enum("@ty", "trialintermediatevaluetype")}) " +
+            "ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = excluded.intermediate_value, intermediate_value_type = excluded.intermediate_value_type",
+            ("@t", trialId), ("@st", step), ("@v", double.IsFinite(value) ? value : null), ("@ty", type));
+    }
+
+    private static void WriteAttr(Db db, string table, long trialId, string key, JsonElement value) =>
+        db.Execute(
+            $"INSERT INTO {table} (trial_id, \"key\", value_json) VALUES (@t, @k, @v) ON CONFLICT (trial_id, \"key\") DO UPDATE SET value_json = excluded.value_json",
+            ("@t", trialId), ("@k", key), ("@v", value.GetRawText()));
+
+    private void SetTrialAttr(string table, long trialId, string key, JsonElement value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        Backend.Run(write: true, db =>
+        {
+            if (db.Scalar($"SELECT trial_id FROM trials WHERE trial_id = @t{Backend.ForUpdate}", ("@t", trialId)) is null)
+            {
+                throw new StudyNotFoundException($"No trial with id {trialId} in {Url}.");
+            }
+
+            WriteAttr(db, table, trialId, key, value);
+            return 0;
+        });
+    }
+
+    private void SetStudyAttr(string table, long studyId, string key, JsonElement value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        Backend.Run(write: true, db =>
+        {
+            RequireStudy(db, studyId, lockRow: false);
+            db.Execute(
+                $"INSERT INTO {table} (study_id, \"key\", value_json) VALUES (@s, @k, @v) ON CONFLICT (study_id, \"key\") DO UPDATE SET value_json = excluded.value_json",
+                ("@s", studyId), ("@k", key), ("@v", value.GetRawText()));
+            return 0;
+        });
+    }
+
+    private Dictionary<string, JsonElement> GetStudyAttrs(string table, long studyId) => Backend.Run(write: false, db =>
+    {
+        RequireStudy(db, studyId, lockRow: false);
+        var attrs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        db.Read($"SELECT \"key\", value_json FROM {table} WHERE study_id = @s",
+            r => attrs[r.GetString(0)] = AttributeValue.Parse(r.GetString(1)), ("@s", studyId));
+        return attrs;
+    });
+
+    private void RequireStudy(Db db, long studyId, bool lockRow)
+    {
+        if (db.Scalar($"SELECT study_id FROM studies WHERE study_id = @s{(lockRow ? Backend.ForUpdate : string.Empty)}", ("@s", studyId)) is null)
+        {
+            throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
+        }
+    }
+
+    /// <summary>Locks a trial's row and checks that it may still change; returns its number and state.</summary>
+    private (int Number, TrialState State) RequireUnfinished(Db db, long trialId, string attempted)
+    {
+        int? number = null;
+        var state = TrialState.Running;
+        db.Read($"SELECT number, state FROM trials WHERE trial_id = @t{Backend.ForUpdate}", r =>
+        {
+            number = r.GetInt32(0);
+            state = ParseState(r.GetString(1));
+        }, ("@t", trialId));
+        if (number is not { } n)
+        {
+            throw new StudyNotFoundException($"No trial with id {trialId} in {Url}.");
+        }
+
+        return state.IsFinished() ? throw new TrialFinishedException(n, state, attempted) : (n, state);
+    }
+
+    /// <summary>Reads every trial matching <paramref name="filter"/> (SQL over <c>trials t</c>), ordered by number.</summary>
+    private List<FrozenTrial> LoadTrials(Db db, string filter, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var builders = new Dictionary<long, TrialBuilder>();
+        var order = new List<TrialBuilder>();
+        db.Read($"SELECT t.trial_id, t.number, t.state, t.datetime_start, t.datetime_complete FROM trials t WHERE {filter} ORDER BY t.number, t.trial_id", r =>
+        {
+            var b = new TrialBuilder
+            {
+                TrialId = r.GetInt64(0),
+                Number = r.IsDBNull(1) ? 0 : r.GetInt32(1),
+                State = ParseState(r.GetString(2)),
+                Start = r.IsDBNull(3) ? null : Backend.ReadTime(r, 3),
+                Complete = r.IsDBNull(4) ? null : Backend.ReadTime(r, 4),
+            };
+            builders[b.TrialId] = b;
+            order.Add(b);
+        }, parameters);
+        if (order.Count == 0)
+        {
+            return [];
+        }
+
+        var of = $"IN (SELECT t.trial_id FROM trials t WHERE {filter})";
+        db.Read($"SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE trial_id {of}", r =>
+        {
+            var b = builders[r.GetInt64(0)];
+            var name = r.GetString(1);
+            (b.Params ??= [])[name] = r.GetDouble(2);
+            (b.Distributions ??= [])[name] = ParseDistribution(r.GetString(3));
+        }, parameters);
+        db.Read($"SELECT trial_id, objective, value, value_type FROM trial_values WHERE trial_id {of}", r =>
+            (builders[r.GetInt64(0)].Values ??= []).Add((r.GetInt32(1), ReadValue(r, 2, r.GetString(3)))), parameters);
+        db.Read($"SELECT trial_id, step, intermediate_value, intermediate_value_type FROM trial_intermediate_values WHERE trial_id {of}", r =>
+            (builders[r.GetInt64(0)].Intermediate ??= [])[r.GetInt32(1)] = ReadValue(r, 2, r.GetString(3)), parameters);
+        db.Read($"SELECT trial_id, \"key\", value_json FROM trial_user_attributes WHERE trial_id {of}", r =>
+            (builders[r.GetInt64(0)].UserAttrs ??= [])[r.GetString(1)] = AttributeValue.Parse(r.GetString(2)), parameters);
+        db.Read($"SELECT trial_id, \"key\", value_json FROM trial_system_attributes WHERE trial_id {of}", r =>
+            (builders[r.GetInt64(0)].SystemAttrs ??= [])[r.GetString(1)] = AttributeValue.Parse(r.GetString(2)), parameters);
+        return order.ConvertAll(b => b.Build());
+    }
+
+    private Distribution ParseDistribution(string json) =>
+        _distributions.TryGetValue(json, out var d) ? d : _distributions.GetOrAdd(json, DistributionJson.Deserialize(json));
+
+    private static double ReadValue(DbDataReader r, int ordinal, string type) => type switch
+    {
+        "INF_POS" => double.PositiveInfinity,
+        "INF_NEG" => double.NegativeInfinity,
+        "NAN" => double.NaN,
+        _ => r.IsDBNull(ordinal) ? double.NaN : r.GetDouble(ordinal),
+    };
+
+    private static long ToLong(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
+
+    private static StudyDirection ParseDirection(string text) => text == "MAXIMIZE" ? StudyDirection.Maximize : StudyDirection.Minimize;
+
+    internal static string StateName(TrialState state) => state switch
+    {
+        TrialState.Running => "RUNNING",
+        TrialState.Complete => "COMPLETE",
+        TrialState.Pruned => "PRUNED",
+        TrialState.Fail => "FAIL",
+        TrialState.Waiting => "WAITING",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown trial state."),
+    };
+
+    private static TrialState ParseState(string text) => text switch
+    {
+        "RUNNING" => TrialState.Running,
+        "COMPLETE" => TrialState.Complete,
+        "PRUNED" => TrialState.Pruned,
+        "FAIL" => TrialState.Fail,
+        "WAITING" => TrialState.Waiting,
+        _ => throw new FormatException($"Unknown trial state \"{text}\" in the database."),
+    };
+
+    private sealed class TrialBuilder
+    {
+        public long TrialId { get; init; }
+
+        public int Number { get; init; }
+
+        public TrialState State { get; init; }
+
+        public DateTime? Start { get; init; }
+
+        public DateTime? Complete { get; init; }
+
+        public Dictionary<string, double>? Params { get; set; }
+
+        public Dictionary<string, Distribution>? Distributions { get; set; }
+
+        public List<(int Objective, double Value)>? Values { get; set; }
+
+        public Dictionary<int, double>? Intermediate { get; set; }
+
+        public Dictionary<string, JsonElement>? UserAttrs { get; set; }
+
+        public Dictionary<string, JsonElement>? SystemAttrs { get; set; }
+
+        public FrozenTrial Build() => new()
+        {
+            TrialId = TrialId,
+            Number = Number,
+            State = State,
+            DatetimeStart = Start,
+            DatetimeComplete = Complete,
+            Values = Values is null ? null : [.. Values.OrderBy(v => v.Objective).Select(v => v.Value)],
+            InternalParams = Params ?? FrozenTrial.NoParams,
+            Distributions = Distributions ?? FrozenTrial.NoDistributions,
+            IntermediateValues = Intermediate ?? FrozenTrial.NoIntermediate,
+            UserAttrs = UserAttrs ?? FrozenTrial.NoAttrs,
+            SystemAttrs = SystemAttrs ?? FrozenTrial.NoAttrs,
+        };
+    }
+}

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Hone.Storage.Relational;
+
+/// <summary>
+/// What differs between the databases behind <see cref="RelationalStorage"/>: connections and transactions,
+/// enum columns, timestamps, row locks, error codes, and the schema's DDL.
+/// </summary>
+internal abstract class SqlBackend
+{
+    protected SqlBackend(StorageUrl url)
+    {
+        Url = url;
+    }
+
+    /// <summary>The storage's URL (its ToString masks the password).</summary>
+    public StorageUrl Url { get; }
+
+    /// <summary>Appended to a one-table SELECT to lock its rows until the transaction ends ("" where writes are serialized anyway).</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>Appended to a SELECT over trials alias <c>t</c> to lock its rows and skip those another transaction holds.</summary>
+    public abstract string ForUpdateSkipLocked { get; }
+
+    /// <summary>A parameter written to an enum column: <c>@p</c>, or <c>CAST(@p AS type)</c> where enums are native types.</summary>
+    public abstract string Enum(string parameter, string enumType);
+
+    /// <summary>Runs <paramref name="body"/> in one transaction (a write transaction when <paramref name="write"/>), retrying transient conflicts.</summary>
+    public abstract T Run<T>(bool write, Func<Db, T> body);
+
+    /// <summary>Whether an error is a unique-constraint violation.</summary>
+    public abstract bool IsUniqueViolation(DbException e);
+
+    /// <summary>The timestamp value to bind for a UTC time.</summary>
+    public abstract object Time(DateTime utc);
+
+    /// <summary>Reads a timestamp column as UTC.</summary>
+    public abstract DateTime ReadTime(DbDataReader reader, int ordinal);
+
+    /// <summary>The clock heartbeats are compared against: the database server's where there is one.</summary>
+    public virtual DateTime Now(Db db) => TimeProvider.System.GetUtcNow().UtcDateTime;
+
+    /// <summary>Creates the schema when absent, or checks that an existing one is a revision Hone understands.</summary>
+    public abstract void EnsureSchema();
+
+    /// <summary>Turns a driver error into a <see cref="StorageException"/> that names the URL and what to check.</summary>
+    public StorageException Wrap(Exception e, string? hint = null) =>
+        e as StorageException ?? new StorageException(Url, string.Create(CultureInfo.InvariantCulture, $"{e.Message}{(hint is null ? string.Empty : " " + hint)}"), e);
+
+    /// <summary>Timestamps are stored with microsecond precision (as Python's datetime has).</summary>
+    public static DateTime Truncate(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
+}

@@ -1,0 +1,145 @@
+using System.Data.Common;
+using System.Globalization;
+using Hone.Storage.Relational;
+using Microsoft.Data.Sqlite;
+
+namespace Hone.Storage.Sqlite;
+
+/// <summary>
+/// SQLite behind <see cref="RelationalStorage"/>: one connection per storage object (calls from threads take
+/// turns), WAL journal, a busy timeout, and <c>BEGIN IMMEDIATE</c> for every write so that processes sharing the
+/// file queue for the write lock instead of failing with "database is locked".
+/// </summary>
+internal sealed class SqliteBackend : SqlBackend, IDisposable
+{
+    private const string TimeFormat = "yyyy-MM-dd HH:mm:ss.ffffff";
+    private static readonly string[] ReadFormats = [TimeFormat, "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"];
+    private readonly Lock _gate = new();
+    private readonly SqliteConnection _connection;
+
+    public SqliteBackend(StorageUrl url, string path, TimeSpan busyTimeout)
+        : base(url)
+    {
+        Path = path;
+        var full = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new StorageException(url, $"the folder \"{folder}\" does not exist. Create it, or fix the path (sqlite:///relative.db is relative to the working directory \"{Environment.CurrentDirectory}\", sqlite:////absolute.db is absolute).");
+        }
+
+        if (Directory.Exists(full))
+        {
+            throw new StorageException(url, $"\"{full}\" is a folder; the URL must name a database file inside it (e.g. sqlite:///{path.TrimEnd('/')}/hone.db).");
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        };
+        _connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            _connection.Open();
+            using var pragmas = _connection.CreateCommand();
+            pragmas.CommandText = string.Create(CultureInfo.InvariantCulture,
+                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+            pragmas.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            _connection.Dispose();
+            throw new StorageException(url, $"cannot open the SQLite file \"{full}\": {e.Message} Check that the path is a SQLite database and that this process may read and write it and its folder.", e);
+        }
+    }
+
+    public string Path { get; }
+
+    public override string ForUpdate => string.Empty;
+
+    public override string ForUpdateSkipLocked => string.Empty;
+
+    public override string Enum(string parameter, string enumType) => parameter;
+
+    public override bool IsUniqueViolation(DbException e) => e is SqliteException { SqliteErrorCode: 19 };
+
+    public override object Time(DateTime utc) => utc.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    public override DateTime ReadTime(DbDataReader reader, int ordinal) =>
+        DateTime.SpecifyKind(
+            DateTime.ParseExact(reader.GetString(ordinal), ReadFormats, CultureInfo.InvariantCulture, DateTimeStyles.None), DateTimeKind.Utc);
+
+    public override T Run<T>(bool write, Func<Db, T> body)
+    {
+        lock (_gate)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    using var transaction = _connection.BeginTransaction(deferred: !write);
+                    var result = body(new Db(_connection, transaction, this));
+                    transaction.Commit();
+                    return result;
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 20)
+                {
+                    // Busy or locked past the busy timeout (rare: the timeout normally absorbs it); back off and retry.
+                    Thread.Sleep(10 * (attempt + 1));
+                }
+                catch (SqliteException e) when (!IsUniqueViolation(e))
+                {
+                    throw Wrap(e, "Check that the file is a healthy SQLite database on a local disk (network file systems break SQLite's locking).");
+                }
+                catch (SqliteException e)
+                {
+                    throw Wrap(e);
+                }
+            }
+        }
+    }
+
+    public override void EnsureSchema() => Run(write: true, db =>
+    {
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        db.Read("SELECT name FROM sqlite_master WHERE type = 'table'", r => tables.Add(r.GetString(0)));
+        if (!tables.Contains("studies"))
+        {
+            if (tables.Count > 0 && !tables.All(t => t.StartsWith("hone_", StringComparison.Ordinal) || t == "alembic_version" || t == "version_info"))
+            {
+                throw new StorageException(Url,
+                    $"the file is a SQLite database with other tables ({string.Join(", ", tables.Order().Take(5))}) and no Optuna schema; use a new file or one made by Hone or Optuna.");
+            }
+
+            db.Execute(SqliteSchema.OptunaTables);
+            db.Execute("INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, @v, @l)",
+                ("@v", HoneTables.SchemaVersion), ("@l", HoneTables.LibraryVersion));
+            db.Execute("INSERT INTO alembic_version (version_num) VALUES (@r)", ("@r", HoneTables.CreatedRevision));
+        }
+        else
+        {
+            var revision = tables.Contains("alembic_version") ? db.Scalar("SELECT version_num FROM alembic_version") as string : null;
+            if (revision is null)
+            {
+                throw new StorageException(Url, "the database has a studies table but no alembic_version; it was not made by Hone or Optuna, or is damaged.");
+            }
+
+            if (!HoneTables.KnownRevisions.Contains(revision))
+            {
+                throw new StorageException(Url, HoneTables.UnknownRevision(revision));
+            }
+        }
+
+        if (!tables.Contains("hone_trial_versions"))
+        {
+            db.Execute(SqliteSchema.HoneObjects());
+        }
+
+        return 0;
+    });
+
+    public void Dispose() => _connection.Dispose();
+}

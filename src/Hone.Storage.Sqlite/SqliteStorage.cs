@@ -1,0 +1,66 @@
+using Hone.Storage.Relational;
+
+namespace Hone.Storage.Sqlite;
+
+/// <summary>
+/// A storage in one SQLite file with Optuna's schema: studies survive the process, many processes on one
+/// machine share the file, and Optuna's tools (optuna-dashboard, <c>optuna.load_study</c>) read it as is.
+/// </summary>
+/// <remarks>
+/// <para>WAL journal with <c>synchronous=FULL</c> (a committed change survives a crash or power loss), a busy
+/// timeout, and <c>BEGIN IMMEDIATE</c> for every write. Keep the file on a local disk: network file systems break
+/// SQLite's locking. For many machines use PostgreSQL.</para>
+/// <para>Open one with <c>new SqliteStorage("hone.db")</c> or through a URL (<c>sqlite:///hone.db</c>) in
+/// <see cref="Studies.StudyOptions.StorageUrl"/>.</para>
+/// </remarks>
+public sealed class SqliteStorage : RelationalStorage, IDisposable
+{
+    /// <summary>How long a write waits for another process's write lock before retrying.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Opens (creating if absent) the SQLite database at a file path.</summary>
+    /// <exception cref="StorageException">The folder is missing, the file is not a database Hone understands, or it cannot be opened.</exception>
+    public SqliteStorage(string path)
+        : this(StorageUrl.Parse("sqlite:///" + (path ?? throw new ArgumentNullException(nameof(path)))), path)
+    {
+    }
+
+    /// <summary>Opens the SQLite database a <c>sqlite:///</c> URL names.</summary>
+    /// <exception cref="StorageException">The folder is missing, the file is not a database Hone understands, or it cannot be opened.</exception>
+    public SqliteStorage(StorageUrl url)
+        : this(url, (url ?? throw new ArgumentNullException(nameof(url))).SqlitePath())
+    {
+    }
+
+    private SqliteStorage(StorageUrl url, string path)
+        : base(Open(url, path))
+    {
+    }
+
+    /// <summary>The database file's path.</summary>
+    public string Path => ((SqliteBackend)Backend).Path;
+
+    /// <summary>Closes the connection.</summary>
+    public void Dispose() => ((SqliteBackend)Backend).Dispose();
+
+    /// <summary>Registers the <c>sqlite</c> scheme with <see cref="StorageUrl"/>; runs when this assembly loads.</summary>
+#pragma warning disable CA2255 // the provider registers its scheme when its assembly loads; that is the point
+    [System.Runtime.CompilerServices.ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register() => StorageUrl.RegisterProvider("sqlite", url => new SqliteStorage(url));
+
+    private static SqliteBackend Open(StorageUrl url, string path)
+    {
+        if (!string.Equals(url.Scheme, "sqlite", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"SqliteStorage needs a sqlite:/// URL, got {url}.", nameof(url));
+        }
+
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new StorageException(url, "names no database file; write sqlite:///relative/path.db or sqlite:////absolute/path.db.");
+        }
+
+        return new SqliteBackend(url, path, DefaultBusyTimeout);
+    }
+}

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using Hone.Cli.Output;
+using Hone.Cli.Running;
+using Hone.Cli.Sweep;
+using Spectre.Console;
+
+namespace Hone.Cli.Commands;
+
+/// <summary><c>hone optimize</c> and <c>hone check</c>.</summary>
+internal static class OptimizeCommands
+{
+    public static void Add(RootCommand root, CliContext context)
+    {
+        var sweepArg = new Argument<string>("sweep") { Description = "The sweep file (YAML)." };
+        var trials = new Option<int?>("--trials", "-n") { Description = "How many finished trials the study should have (overrides the sweep's trials)." };
+        var jobs = new Option<int?>("--jobs", "-j") { Description = "Trials run at once (overrides the sweep's jobs)." };
+        var timeout = new Option<string?>("--timeout") { Description = "Start no trial after this long, e.g. 30m (overrides the sweep's timeout)." };
+        var storage = new Option<string?>("--storage") { Description = "Storage URL (overrides the sweep's storage)." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but warnings and errors." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per finished trial, and a summary." };
+        var requeue = new Option<bool>("--requeue-interrupted") { Description = "On Ctrl+C, put the interrupted trials' parameters back in the queue instead of only failing them." };
+
+        var optimize = new Command("optimize", "Run the program of a sweep file for each trial of its study (resumes the study if it exists).")
+        {
+            sweepArg, trials, jobs, timeout, storage, quiet, json, requeue,
+        };
+        optimize.SetAction(async (parse, _) =>
+        {
+            var sweep = Load(parse.GetValue(sweepArg)!, parse.GetValue(storage));
+            if (parse.GetValue(trials) is < 1)
+            {
+                throw new UsageException("--trials must be at least 1");
+            }
+
+            if (parse.GetValue(jobs) is < 1)
+            {
+                throw new UsageException("--jobs must be at least 1");
+            }
+
+            TimeSpan? limit = null;
+            if (parse.GetValue(timeout) is { } text)
+            {
+                limit = YamlContext.TryParseDuration(text, out var t) && t > TimeSpan.Zero
+                    ? t
+                    : throw new UsageException($"--timeout \"{text}\" is not a duration; write e.g. 90 (seconds), 30s, 10m, 2h or 1h30m");
+            }
+
+            if (parse.GetValue(quiet) && parse.GetValue(json))
+            {
+                throw new UsageException("--quiet and --json cannot be used together");
+            }
+
+            var settings = new RunSettings(parse.GetValue(trials), parse.GetValue(jobs), limit, parse.GetValue(requeue));
+            using var display = CreateDisplay(context, parse.GetValue(quiet), parse.GetValue(json));
+            return await new SweepRunner(sweep, settings, display).RunAsync(context.Interrupt, context.KillNow).ConfigureAwait(false);
+        });
+        root.Add(optimize);
+
+        var checkArg = new Argument<string>("sweep") { Description = "The sweep file (YAML)." };
+        var check = new Command("check", "Check a sweep file and print what it would run, without running anything.") { checkArg };
+        check.SetAction(parse =>
+        {
+            var sweep = Load(parse.GetValue(checkArg)!, null);
+            var o = context.Output;
+            o.WriteLine($"{parse.GetValue(checkArg)}: OK");
+            o.WriteLine($"  study:      {sweep.StudyName} ({string.Join(", ", sweep.Directions.Zip(sweep.Metrics, (d, m) => $"{d.ToString().ToLowerInvariant()} {m}"))})");
+            o.WriteLine($"  storage:    {sweep.Storage}");
+            o.WriteLine($"  sampler:    {sweep.SamplerName}; pruner: {sweep.PrunerName}");
+            o.WriteLine($"  command:    {(sweep.Shell ? "/bin/sh -c " + sweep.ShellCommand : string.Join(" ", sweep.Argv))}");
+            foreach (var p in sweep.Parameters)
+            {
+                var when = p.When.Count == 0 ? string.Empty : " when " + string.Join(" and ", p.When.Select(c => $"{c.Parameter} in [{string.Join(", ", c.Values.Select(Formatting.Value))}]"));
+                o.WriteLine($"  parameter:  {p.Name} {p.Distribution}{when}");
+            }
+
+            o.WriteLine($"  trials:     {sweep.Trials?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "until timeout or Ctrl+C"}, jobs {sweep.Jobs}");
+            return ExitCodes.Ok;
+        });
+        root.Add(check);
+    }
+
+    public static SweepFile Load(string path, string? storageOverride)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"sweep file \"{path}\" does not exist");
+        }
+
+        var sweep = SweepReader.Read(path);
+        return storageOverride is null
+            ? sweep
+            : new SweepFile
+            {
+                Path = sweep.Path,
+                StudyName = sweep.StudyName,
+                Storage = SweepReader.ResolveStorage(storageOverride, Environment.CurrentDirectory),
+                Directions = sweep.Directions,
+                Metrics = sweep.Metrics,
+                SamplerName = sweep.SamplerName,
+                CreateSampler = sweep.CreateSampler,
+                PrunerName = sweep.PrunerName,
+                CreatePruner = sweep.CreatePruner,
+                Parameters = sweep.Parameters,
+                Argv = sweep.Argv,
+                Shell = sweep.Shell,
+                ShellCommand = sweep.ShellCommand,
+                WorkingDirectory = sweep.WorkingDirectory,
+                Environment = sweep.Environment,
+                Result = sweep.Result,
+                Trials = sweep.Trials,
+                Timeout = sweep.Timeout,
+                Jobs = sweep.Jobs,
+                TrialTimeout = sweep.TrialTimeout,
+                Retries = sweep.Retries,
+                GracePeriod = sweep.GracePeriod,
+                LogDirectory = sweep.LogDirectory,
+            };
+    }
+
+    private static RunDisplay CreateDisplay(CliContext context, bool quiet, bool json)
+    {
+        if (quiet)
+        {
+            return new QuietDisplay(context.Error);
+        }
+
+        if (json)
+        {
+            return new JsonDisplay(context.Output, context.Error);
+        }
+
+        var plain = new PlainDisplay(context.Output, context.Error);
+        return context.Terminal ? new Running.LiveDisplay(AnsiConsole.Console, plain) : plain;
+    }
+}

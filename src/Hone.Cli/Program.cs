@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace Hone.Cli;
+
+/// <summary>The <c>hone</c> executable: wires Ctrl+C and SIGTERM to a graceful stop, then runs the command.</summary>
+internal static class Program
+{
+    private static int _signals;
+
+    private static async Task<int> Main(string[] args)
+    {
+        using var interrupt = new CancellationTokenSource();
+        using var killNow = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            // The first signal stops gracefully; a second one skips the grace period.
+            context.Cancel = true;
+            if (Interlocked.Increment(ref _signals) == 1)
+            {
+                Console.Error.WriteLine("hone: interrupted; stopping running trials (press Ctrl+C again to kill them at once)");
+                interrupt.Cancel();
+            }
+            else
+            {
+                killNow.Cancel();
+            }
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var terminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
+        return await HoneCli.RunAsync(args, Console.Out, Console.Error, terminal, interrupt.Token, killNow.Token).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Hone.Cli.Output;
+using Hone.Studies;
+using Hone.Trials;
+
+namespace Hone.Cli.Running;
+
+/// <summary>One line per finished trial (for logs and pipes); failures show the end of the program's stderr.</summary>
+internal sealed class PlainDisplay(TextWriter output, TextWriter error) : RunDisplay
+{
+    private readonly Lock _gate = new();
+
+    public override void Started(RunState state)
+    {
+        var plan = state.Planned is { } p ? $"{p} trial(s) to run" : "trials until the timeout or Ctrl+C";
+        Write(output, $"hone: study \"{state.StudyName}\" in {state.Storage}: {state.AlreadyDone} finished before, {plan}, {state.Jobs} at a time");
+    }
+
+    public override void TrialFinished(RunState state, FrozenTrial trial, TrialOutcome outcome)
+    {
+        var total = state.Planned is { } p ? $"{state.Finished}/{p}" : state.Finished.ToString(CultureInfo.InvariantCulture);
+        var duration = trial.Duration is { } d ? TrialRunner.Duration(d) : "-";
+        var what = trial.State switch
+        {
+            TrialState.Complete => $"complete  value={Values(trial)}",
+            TrialState.Pruned => $"pruned    at step {trial.IntermediateValues.Keys.DefaultIfEmpty(0).Max()}",
+            _ => $"fail      {outcome.Reason}",
+        };
+        var best = state.Best is { } b ? $"  best={Values(b)} (#{b.Number})" : string.Empty;
+        Write(output, $"[{total}] trial {trial.Number} {what}  params={Formatting.Params(trial.Params)}  ({duration}){best}");
+        if (trial.State == TrialState.Fail && outcome.StderrTail.Count > 0 && !outcome.Interrupted)
+        {
+            lock (_gate)
+            {
+                output.WriteLine($"  last lines of stderr (log: {trial.UserAttrs.GetValueOrDefault("log_file")}):");
+                foreach (var line in outcome.StderrTail.TakeLast(5))
+                {
+                    output.WriteLine("  | " + line);
+                }
+            }
+        }
+    }
+
+    public override void Note(string text) => Write(error, "hone: " + text);
+
+    public override void Finished(RunState state, Study study, int exitCode)
+    {
+        var summary = $"hone: {state.Finished} trial(s) in {TrialRunner.Duration(state.Elapsed)}: {state.Complete} complete, {state.Pruned} pruned, {state.Failed} failed";
+        if (exitCode == ExitCodes.Interrupted)
+        {
+            summary += "; interrupted (run the same command again to resume)";
+        }
+
+        Write(output, summary);
+        if (!study.IsMultiObjective && study.GetTrials(TrialState.Complete).Count > 0)
+        {
+            var best = study.BestTrial;
+            Write(output, $"hone: best trial {best.Number}: value={Values(best)} params={Formatting.Params(best.Params)}");
+        }
+        else if (study.IsMultiObjective)
+        {
+            Write(output, $"hone: {study.BestTrials.Count} trial(s) on the Pareto front: {string.Join(", ", study.BestTrials.Select(t => t.Number))}");
+        }
+    }
+
+    private static string Values(FrozenTrial t) => t.Values is { } v ? string.Join(",", v.Select(Formatting.Number)) : "-";
+
+    private void Write(TextWriter writer, string line)
+    {
+        lock (_gate)
+        {
+            writer.WriteLine(line);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using Hone.Cli.Sweep;
+using Hone.Distributions;
+using Hone.Samplers;
+using Hone.Studies;
+using Hone.Trials;
+
+namespace Hone.Cli.Running;
+
+/// <summary>Settings of one <c>hone optimize</c> run that come from the command line.</summary>
+internal sealed record RunSettings(int? Trials, int? Jobs, TimeSpan? Timeout, bool RequeueInterrupted);
+
+/// <summary>
+/// The optimize loop of the CLI: <c>jobs</c> workers, each asking the study for a trial, running the program
+/// and telling the outcome, until the trial budget, the timeout, an exhausted sampler or Ctrl+C.
+/// </summary>
+internal sealed class SweepRunner
+{
+    /// <summary>System attribute of a trial stopped by Ctrl+C: it does not count toward the sweep's trial budget.</summary>
+    public const string InterruptedKey = "hone_interrupted";
+
+    private readonly SweepFile _sweep;
+    private readonly RunSettings _settings;
+    private readonly RunDisplay _display;
+    private readonly TrialRunner _runner;
+    private readonly Lock _gate = new();
+    private int _launched;
+    private Exception? _fatal;
+
+    public SweepRunner(SweepFile sweep, RunSettings settings, RunDisplay display)
+    {
+        _sweep = sweep;
+        _settings = settings;
+        _display = display;
+        _runner = new TrialRunner(sweep);
+    }
+
+    /// <summary>Runs the sweep; returns the exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken interrupt, CancellationToken killNow)
+    {
+        var storage = StorageFactory.Open(_sweep.Storage);
+        var study = Study.Create(new StudyOptions
+        {
+            Name = _sweep.StudyName,
+            Directions = _sweep.Directions,
+            Sampler = _sweep.CreateSampler(),
+            Pruner = _sweep.CreatePruner(),
+            Storage = storage,
+            LoadIfExists = true,
+        });
+
+        var done = study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Fail).Count(t => !t.SystemAttrs.ContainsKey(InterruptedKey));
+        var target = _settings.Trials ?? _sweep.Trials;
+        int? toRun = target is { } n ? Math.Max(0, n - done) : null;
+        var jobs = _settings.Jobs ?? _sweep.Jobs;
+        var timeout = _settings.Timeout ?? _sweep.Timeout;
+        var state = new RunState(study.Name, StorageFactory.Display(_sweep.Storage), toRun, done, jobs, !study.IsMultiObjective && study.Direction == StudyDirection.Maximize);
+        state.SeedBest(study);
+        _display.Started(state);
+
+        var deadline = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        var workers = new Task[jobs];
+        for (var i = 0; i < jobs; i++)
+        {
+            workers[i] = Task.Run(() => WorkerAsync(study, state, toRun, deadline, interrupt, killNow), CancellationToken.None);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        int exitCode;
+        if (_fatal is not null)
+        {
+            _display.Note($"error: {_fatal.Message}");
+            exitCode = ExitCodes.Error;
+        }
+        else if (interrupt.IsCancellationRequested)
+        {
+            exitCode = ExitCodes.Interrupted;
+        }
+        else if (state.Finished > 0 && state.Complete == 0 && state.Pruned == 0)
+        {
+            exitCode = ExitCodes.AllTrialsFailed;
+        }
+        else
+        {
+            exitCode = ExitCodes.Ok;
+        }
+
+        _display.Finished(state, study, exitCode);
+        return exitCode;
+    }
+
+    private bool TryReserve(int? toRun, long deadline, CancellationToken interrupt)
+    {
+        lock (_gate)
+        {
+            if (_fatal is not null || interrupt.IsCancellationRequested || Stopwatch.GetTimestamp() >= deadline || (toRun is { } n && _launched >= n))
+            {
+                return false;
+            }
+
+            _launched++;
+            return true;
+        }
+    }
+
+    private async Task WorkerAsync(Study study, RunState state, int? toRun, long deadline, CancellationToken interrupt, CancellationToken killNow)
+    {
+        while (TryReserve(toRun, deadline, interrupt))
+        {
+            Trial trial;
+            Dictionary<string, object?> parameters;
+            try
+            {
+                if (study.Sampler.IsExhausted(study))
+                {
+                    return;
+                }
+
+                trial = study.Ask();
+            }
+            catch (Exception e)
+            {
+                SetFatal(e);
+                return;
+            }
+
+            try
+            {
+                parameters = Suggest(trial, _sweep.Parameters);
+            }
+            catch (Exception e)
+            {
+                // A sampler failing (or enqueued parameters that do not fit the space) is no fault of the program.
+                var failed = TellFail(study, trial, $"could not choose the parameters: {e.Message}", interrupted: false);
+                state.Finish(failed);
+                _display.TrialFinished(state, failed, new TrialOutcome(TrialState.Fail, null, $"could not choose the parameters: {e.Message}", [], false, null));
+                if (e is SamplerException)
+                {
+                    SetFatal(e);
+                    return;
+                }
+
+                continue;
+            }
+
+            state.Start(trial.Number);
+            _display.TrialStarted(state, trial.Number, parameters);
+            TrialOutcome outcome;
+            try
+            {
+                outcome = await _runner.RunAsync(trial, parameters, study.Name, interrupt, killNow, _display.Note).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                outcome = new TrialOutcome(TrialState.Fail, null, $"{e.GetType().Name}: {e.Message}", [], false, null);
+            }
+
+            FrozenTrial finished;
+            try
+            {
+                if (outcome.ExitCode is { } code)
+                {
+                    trial.SetUserAttr("exit_code", code);
+                }
+
+                finished = outcome.State switch
+                {
+                    TrialState.Complete => study.Tell(trial, outcome.Values!),
+                    TrialState.Pruned => study.Tell(trial, TrialState.Pruned),
+                    _ => TellFail(study, trial, outcome.Reason ?? "failed", outcome.Interrupted, outcome.StderrTail),
+                };
+            }
+            catch (Exception e)
+            {
+                SetFatal(e);
+                return;
+            }
+
+            state.Finish(finished);
+            _display.TrialFinished(state, finished, outcome);
+
+            try
+            {
+                if (outcome.Interrupted && _settings.RequeueInterrupted)
+                {
+                    study.Enqueue(parameters, new Dictionary<string, object?> { ["requeued_from"] = trial.Number });
+                }
+                else if (finished.State == TrialState.Fail && !outcome.Interrupted && _sweep.Retries > 0)
+                {
+                    var attempt = trial.UserAttrs.TryGetValue("attempt", out var a) && a.TryGetInt32(out var k) ? k : 1;
+                    if (attempt <= _sweep.Retries)
+                    {
+                        study.Enqueue(parameters, new Dictionary<string, object?> { ["retry_of"] = trial.Number, ["attempt"] = attempt + 1 });
+                        _display.Note($"trial {trial.Number} failed; retrying its parameters (attempt {attempt + 1} of {_sweep.Retries + 1})");
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                SetFatal(e);
+                return;
+            }
+        }
+    }
+
+    private void SetFatal(Exception e)
+    {
+        lock (_gate)
+        {
+            _fatal ??= e;
+        }
+    }
+
+    /// <summary>Suggests each parameter whose conditions hold, in file order.</summary>
+    public static Dictionary<string, object?> Suggest(Trial trial, IReadOnlyList<ParameterSpec> space)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in space)
+        {
+            if (!Active(p, values, space))
+            {
+                continue;
+            }
+
+            values[p.Name] = p.Distribution switch
+            {
+                FloatDistribution f => trial.SuggestFloat(p.Name, f.Low, f.High, f.Log, f.Step),
+                IntDistribution i => trial.SuggestInt(p.Name, i.Low, i.High, i.Log, i.Step),
+                CategoricalDistribution c => trial.SuggestCategorical(p.Name, c.Choices),
+                _ => throw new InvalidOperationException($"unknown distribution {p.Distribution}"),
+            };
+        }
+
+        return values;
+    }
+
+    private static bool Active(ParameterSpec p, Dictionary<string, object?> values, IReadOnlyList<ParameterSpec> space)
+    {
+        foreach (var condition in p.When)
+        {
+            if (!values.TryGetValue(condition.Parameter, out var value) || new CategoricalDistribution(condition.Values).IndexOf(Normalize(value)) < 0)
+            {
+                return false;
+            }
+        }
+
+        _ = space;
+        return true;
+    }
+
+    private static object? Normalize(object? value) => value is int i ? (long)i : value;
+
+    private static FrozenTrial TellFail(Study study, Trial trial, string reason, bool interrupted, IReadOnlyList<string>? stderrTail = null)
+    {
+        var frozen = Find(study, trial.Number);
+        study.SetTrialSystemAttr(frozen, "fail_reason", reason);
+        if (interrupted)
+        {
+            study.SetTrialSystemAttr(frozen, InterruptedKey, true);
+        }
+
+        if (stderrTail is { Count: > 0 })
+        {
+            study.SetTrialSystemAttr(frozen, "stderr_tail", string.Join("\n", stderrTail));
+        }
+
+        return study.Tell(trial, TrialState.Fail);
+    }
+
+    private static FrozenTrial Find(Study study, int number)
+    {
+        var trials = study.Trials;
+        if (number < trials.Count && trials[number].Number == number)
+        {
+            return trials[number];
+        }
+
+        return trials.First(t => t.Number == number);
+    }
+}

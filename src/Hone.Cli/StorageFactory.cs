@@ -1,0 +1,43 @@
+using Hone.Storage;
+
+namespace Hone.Cli;
+
+/// <summary>Opens the storage a URL names (through <see cref="StorageUrl"/> and its providers).</summary>
+internal static class StorageFactory
+{
+    private static readonly Lock Gate = new();
+    private static InMemoryStorage? _memory;
+
+    /// <summary>
+    /// Opens <paramref name="url"/>. <c>inmemory</c> is one storage shared by every command run in this process
+    /// (so that in-process callers can inspect what a run left).
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is not a storage URL.</exception>
+    /// <exception cref="StorageException">The storage cannot be opened.</exception>
+    public static IStorage Open(string url)
+    {
+        var parsed = StorageUrl.Parse(url);
+        if (parsed.Scheme == "inmemory")
+        {
+            lock (Gate)
+            {
+                return _memory ??= new InMemoryStorage();
+            }
+        }
+
+        return parsed.Open();
+    }
+
+    /// <summary>The URL for messages (password masked).</summary>
+    public static string Display(string url)
+    {
+        try
+        {
+            return StorageUrl.Parse(url).ToString();
+        }
+        catch (ArgumentException)
+        {
+            return url;
+        }
+    }
+}

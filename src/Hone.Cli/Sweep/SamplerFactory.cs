@@ -1,0 +1,136 @@
+using Hone.Distributions;
+using Hone.Samplers;
+using Hone.Samplers.Qmc;
+using Hone.Samplers.Tpe;
+
+namespace Hone.Cli.Sweep;
+
+/// <summary>Sampler names in a sweep file and the options each takes (Optuna's names, in snake_case).</summary>
+internal static class SamplerFactory
+{
+    public static readonly IReadOnlyList<string> Names = ["tpe", "random", "qmc", "grid", "bruteforce"];
+
+    /// <summary>Builds a factory for the named sampler, or returns null after recording problems.</summary>
+    public static Func<ISampler>? Create(string name, OptionReader o, IReadOnlyList<ParameterSpec> parameters)
+    {
+        switch (name)
+        {
+            case "random":
+            {
+                o.Allow("seed");
+                var seed = o.Long("seed");
+                return () => new RandomSampler(seed);
+            }
+
+            case "bruteforce":
+            {
+                o.Allow("seed");
+                var seed = o.Long("seed");
+                return () => new BruteForceSampler(seed);
+            }
+
+            case "tpe":
+            {
+                o.Allow("seed", "startup_trials", "ei_candidates", "multivariate", "group", "constant_liar", "consider_prior",
+                    "prior_weight", "consider_magic_clip", "consider_endpoints");
+                var d = new TpeSamplerOptions();
+                var options = new TpeSamplerOptions
+                {
+                    Seed = o.Long("seed"),
+                    StartupTrials = o.Int("startup_trials", 0) ?? d.StartupTrials,
+                    EiCandidates = o.Int("ei_candidates", 1) ?? d.EiCandidates,
+                    Multivariate = o.Bool("multivariate") ?? d.Multivariate,
+                    Group = o.Bool("group") ?? d.Group,
+                    ConstantLiar = o.Bool("constant_liar") ?? d.ConstantLiar,
+                    ConsiderPrior = o.Bool("consider_prior") ?? d.ConsiderPrior,
+                    PriorWeight = o.Double("prior_weight") ?? d.PriorWeight,
+                    ConsiderMagicClip = o.Bool("consider_magic_clip") ?? d.ConsiderMagicClip,
+                    ConsiderEndpoints = o.Bool("consider_endpoints") ?? d.ConsiderEndpoints,
+                };
+                if (options.Problems() is { } problem)
+                {
+                    o.Problem("name", $"sampler tpe: {problem}");
+                    return null;
+                }
+
+                return () => new TpeSampler(options);
+            }
+
+            case "qmc":
+            {
+                o.Allow("seed", "qmc_type", "scramble");
+                var type = QmcType.Sobol;
+                switch (o.String("qmc_type"))
+                {
+                    case null or "sobol": break;
+                    case "halton": type = QmcType.Halton; break;
+                    case { } other:
+                        o.Problem("qmc_type", $"sampler.qmc_type \"{other}\" is unknown; {KeySuggestions.Hint(other, ["sobol", "halton"])}");
+                        break;
+                }
+
+                var options = new QmcSamplerOptions { Seed = o.Long("seed"), QmcType = type, Scramble = o.Bool("scramble") ?? true };
+                return () => new QmcSampler(options);
+            }
+
+            case "grid":
+            {
+                o.Allow("seed");
+                var seed = o.Long("seed");
+                var grid = new Dictionary<string, IReadOnlyList<object?>>();
+                foreach (var p in parameters)
+                {
+                    var values = GridValues(p.Distribution);
+                    if (values is null)
+                    {
+                        o.Problem("name", $"sampler grid needs a finite set of values for every parameter; \"{p.Name}\" is {p.Distribution} " +
+                            "(give a float parameter a step, or make it categorical)");
+                        return null;
+                    }
+
+                    grid[p.Name] = values;
+                }
+
+                return () => new GridSampler(grid, seed);
+            }
+
+            default:
+                o.Problem("name", $"unknown sampler \"{name}\"; {KeySuggestions.Hint(name, [.. Names])}");
+                return null;
+        }
+    }
+
+    private static List<object?>? GridValues(Distribution d)
+    {
+        switch (d)
+        {
+            case CategoricalDistribution c:
+                return [.. c.Choices];
+            case IntDistribution { Log: false } i when ((long)i.High - i.Low) / i.Step < 100_000:
+            {
+                var list = new List<object?>();
+                for (long v = i.Low; v <= i.High; v += i.Step)
+                {
+                    list.Add((int)v);
+                }
+
+                return list;
+            }
+
+            case FloatDistribution { Step: { } step } f when (f.High - f.Low) / step < 100_000:
+            {
+                var list = new List<object?>();
+                var n = (long)Math.Round((f.High - f.Low) / step);
+                for (long k = 0; k <= n; k++)
+                {
+                    list.Add(f.Low + (k * step));
+                }
+
+                return list;
+            }
+
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+// Usage: Hone.Storage.Worker URL STUDY TRIALS [key=value ...]
+//   sleep-ms=N      the objective sleeps N ms (default 0)
+//   heartbeat-ms=N  heartbeat interval (default none); grace-ms=N grace period; retries=N retry policy
+//   hang=1          the objective of this worker's first trial never returns (for kill tests)
+//   parallelism=N   trials at once in this process (default 1)
+// Creates the study if absent (LoadIfExists), runs TRIALS trials with a random sampler, prints "done N".
+using System.Globalization;
+using Hone.Samplers;
+using Hone.Studies;
+
+var url = args[0];
+var studyName = args[1];
+var trials = int.Parse(args[2], CultureInfo.InvariantCulture);
+var options = args.Skip(3).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
+int? Opt(string key) => options.TryGetValue(key, out var v) ? v : null;
+
+var study = Study.Create(new StudyOptions
+{
+    Name = studyName,
+    StorageUrl = url,
+    LoadIfExists = true,
+    Sampler = new RandomSampler(Environment.ProcessId),
+    HeartbeatInterval = Opt("heartbeat-ms") is { } hb ? TimeSpan.FromMilliseconds(hb) : null,
+    GracePeriod = Opt("grace-ms") is { } g ? TimeSpan.FromMilliseconds(g) : null,
+    RetryFailedTrials = Opt("retries") is { } r ? new TrialRetryPolicy { MaxRetries = r } : null,
+});
+var sleep = Opt("sleep-ms") ?? 0;
+var hang = Opt("hang") == 1;
+var first = 1;
+study.Optimize(trial =>
+{
+    var x = trial.SuggestFloat("x", -10, 10);
+    var y = trial.SuggestInt("y", 0, 10);
+    var c = trial.SuggestCategorical("c", ["a", "b"]);
+    if (hang && Interlocked.Exchange(ref first, 0) == 1)
+    {
+        Console.WriteLine($"hanging {trial.Number}");
+        Console.Out.Flush();
+        Thread.Sleep(Timeout.Infinite);
+    }
+
+    if (sleep > 0)
+    {
+        Thread.Sleep(sleep);
+    }
+
+    return x * x + y + ((string?)c == "a" ? 0 : 1);
+}, new OptimizeOptions { Trials = trials, Parallelism = Opt("parallelism") ?? 1 });
+Console.WriteLine($"done {trials}");

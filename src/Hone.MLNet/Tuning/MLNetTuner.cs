@@ -1,0 +1,437 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Hone.MLNet.Data;
+using Hone.MLNet.Metrics;
+using Hone.MLNet.SearchSpaces;
+using Hone.MLNet.Statistics;
+using Hone.MLNet.Validation;
+using Hone.Pruners;
+using Hone.Samplers.Tpe;
+using Hone.Studies;
+using Hone.Trials;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Hone.MLNet.Tuning;
+
+/// <summary>
+/// Tunes ML.NET trainers on a data view: splits off a test set, scores each trial by cross-validation on the
+/// rest (reporting each fold so a pruner can stop it early), refits the best configuration on all tuning rows,
+/// scores it once on the test set, and compares it with the trainer's default configuration on the same folds.
+/// </summary>
+/// <example>
+/// <code>
+/// var ml = new MLContext(seed: 0);
+/// var data = ml.Data.LoadFromTextFile&lt;MyRow&gt;("data.csv", hasHeader: true, separatorChar: ',');
+/// var result = new MLNetTuner(ml).Tune(data, labelColumnName: "Label",
+///     new TuneOptions { Task = TuningTask.BinaryClassification, Metric = TuningMetric.Auc, Trials = 50 });
+/// Console.WriteLine(result.FormatReport());
+/// result.SaveModel("model.zip");
+/// </code>
+/// </example>
+public sealed class MLNetTuner
+{
+    private const int TestBootstrapResamples = 2_000;
+    private readonly MLContext _mlContext;
+
+    /// <summary>Creates a tuner that loads data through <paramref name="mlContext"/>.</summary>
+    public MLNetTuner(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        _mlContext = mlContext;
+    }
+
+    /// <summary>The pruner used when <see cref="TuneOptions.Pruner"/> is null: the median rule after 5 trials.</summary>
+    public static IPruner DefaultPruner() => new MedianPruner(new MedianPrunerOptions { StartupTrials = 5 });
+
+    /// <summary>Tunes on a table read by <see cref="TabularData.LoadCsv"/>; a non-numeric feature is reported with its file:line:column.</summary>
+    /// <exception cref="ArgumentException">The label column is missing, of the wrong type for the task, a feature is not numeric, or the options are invalid.</exception>
+    public TuneResult Tune(TabularData data, string labelColumnName, TuneOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(labelColumnName);
+        options.Validate();
+        if (!data.ColumnNames.Contains(labelColumnName))
+        {
+            throw new ArgumentException(
+                $"{data.Source} has no label column \"{labelColumnName}\"; its columns are {string.Join(", ", data.ColumnNames)}" +
+                (data.Layout == CsvLayout.Header ? "." : $" (the file has no column names, so the label is \"target\")."), nameof(labelColumnName));
+        }
+
+        foreach (var column in data.ColumnNames)
+        {
+            if (column != labelColumnName && !options.IgnoreColumns.Contains(column) && data.FirstNonNumericCell(column) is { } cell)
+            {
+                throw new ArgumentException(
+                    $"Feature column \"{column}\" is not numeric: {cell}. Features must be numbers; drop the column (IgnoreColumns / --ignore) or encode it first.",
+                    nameof(data));
+            }
+        }
+
+        var classNames = data.ClassNames.Count > 0 && data.Layout == CsvLayout.SklearnHeader && labelColumnName == data.ColumnNames[^1] ? data.ClassNames : null;
+        return Tune(data.ToDataView(_mlContext), labelColumnName, options, classNames, cancellationToken);
+    }
+
+    /// <summary>Tunes on an ML.NET data view: every numeric column other than the label (and the ignored ones) is a feature.</summary>
+    /// <exception cref="ArgumentException">The input is unusable (the message says why); raised before any training.</exception>
+    /// <exception cref="InvalidOperationException">No trial completed.</exception>
+    public TuneResult Tune(IDataView data, string labelColumnName, TuneOptions options, CancellationToken cancellationToken = default) =>
+        Tune(data, labelColumnName, options, null, cancellationToken);
+
+    private TuneResult Tune(IDataView data, string labelColumnName, TuneOptions options, IReadOnlyList<string>? classNames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(labelColumnName);
+        options.Validate();
+        var total = Stopwatch.StartNew();
+
+        // Everything is checked before the first fit.
+        var dataset = Dataset.FromDataView(data, labelColumnName, options.Task, options.IgnoreColumns);
+        var spaces = ResolveSpaces(options, dataset);
+        var metric = options.ResolvedMetric;
+        var validation = options.ResolvedValidation;
+        var classification = options.Task.IsClassification();
+        var seeds = new TuneSeeds(options.Seed, options.Seed, options.Seed + 1, options.Seed + 2, options.Seed + 3);
+        var (tuningRows, testRows) = DataSplits.TestSplit(dataset.Labels, options.TestFraction, classification, validation.KeepsOrder, seeds.TestSplit);
+        if (options.TestFraction > 0 && testRows.Length == 0)
+        {
+            throw new ArgumentException($"The data has {dataset.RowCount} rows: too few for a test fraction of {options.TestFraction}.", nameof(data));
+        }
+
+        if (validation.Problem(tuningRows, dataset.Labels, classification) is { } problem)
+        {
+            throw new ArgumentException($"The data has {dataset.RowCount} rows, {tuningRows.Length} after the test split: {problem}", nameof(data));
+        }
+
+        if (testRows.Length > 0 && metric == TuningMetric.Auc && testRows.Select(r => dataset.Labels[r]).Distinct().Count() < 2)
+        {
+            throw new ArgumentException("The test split holds a single class, so AUC is undefined on it; use more data or a larger TestFraction.", nameof(data));
+        }
+
+        var folds = validation.Split(tuningRows, dataset.Labels, classification, seeds.Folds);
+        var evaluator = new FoldEvaluator(dataset, metric, seeds.MLNet, folds);
+
+        var study = Study.Create(new StudyOptions
+        {
+            Name = options.StudyName,
+            Direction = metric.Direction(),
+            Sampler = options.Sampler ?? new TpeSampler(new TpeSamplerOptions { Seed = seeds.Sampler }),
+            Pruner = options.Pruner ?? DefaultPruner(),
+            Storage = options.Storage,
+            LoadIfExists = options.LoadIfExists,
+        });
+        study.SetUserAttr("hone.mlnet", new Dictionary<string, object?>
+        {
+            ["task"] = options.Task.ShortName(),
+            ["metric"] = metric.ShortName(),
+            ["label"] = labelColumnName,
+            ["validation"] = validation.Description,
+            ["test_fraction"] = options.TestFraction,
+            ["seed"] = options.Seed,
+            ["rows"] = dataset.RowCount,
+        });
+
+        var trainerNames = spaces.Select(s => s.Name).ToArray();
+        var tuning = Stopwatch.StartNew();
+        double Objective(Trial trial)
+        {
+            var space = spaces.Count == 1 ? spaces[0] : spaces.First(s => s.Name == trial.SuggestCategorical("trainer", trainerNames));
+            trial.SetUserAttr("trainer", space.Name);
+            var values = space.Suggest(trial);
+            var scores = new List<double>();
+            var seconds = new List<double>();
+            foreach (var fold in folds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var watch = Stopwatch.StartNew();
+                var score = evaluator.Score(space, values, fold);
+                seconds.Add(watch.Elapsed.TotalSeconds);
+                if (!double.IsFinite(score))
+                {
+                    throw new InvalidOperationException($"{space.Name} scored {score} on fold {fold.Index} (the model diverged or predicted a single value).");
+                }
+
+                scores.Add(score);
+                trial.SetUserAttr("fold_scores", scores.ToArray());
+                trial.SetUserAttr("fold_seconds", seconds.ToArray());
+                trial.Report(score, fold.Index);
+                if (fold.Index < folds.Count - 1 && trial.ShouldPrune())
+                {
+                    throw new TrialPrunedException($"Pruned after {scores.Count} of {folds.Count} folds.");
+                }
+            }
+
+            return scores.Average();
+        }
+
+        var startedTrials = study.Trials.Count;
+        study.Optimize(Objective, new OptimizeOptions
+        {
+            Trials = options.Trials,
+            Timeout = options.Timeout,
+            Parallelism = options.Parallelism,
+            Callbacks = options.Progress is null ? [] : [(s, t) => options.Progress.Report(ToProgress(s, t, options.Trials, tuning.Elapsed))],
+        }, cancellationToken);
+        var tuningElapsed = tuning.Elapsed;
+
+        var complete = study.GetTrials(TrialState.Complete);
+        if (complete.Count == 0)
+        {
+            var reasons = study.GetTrials(TrialState.Fail).Select(t => t.SystemAttrs.TryGetValue("fail_reason", out var r) ? r.ToString() : "?").Distinct().Take(3);
+            throw new InvalidOperationException($"No trial completed ({study.Trials.Count} trials); first failure reasons: {string.Join(" | ", reasons)}");
+        }
+
+        var best = study.BestTrial;
+        var bestSpace = spaces.First(s => s.Name == TrainerOf(best, spaces));
+        var bestValues = bestSpace.FromTrialParams(best.Params);
+        var bestFoldScores = FoldScores(best);
+        if (bestFoldScores.Length != folds.Count)
+        {
+            bestFoldScores = folds.Select(f => evaluator.Score(bestSpace, bestValues, f)).ToArray();
+        }
+
+        var defaultFoldScores = folds.Select(f => evaluator.Score(bestSpace, null, f)).ToArray();
+        var direction = metric.Direction();
+        var bestSummary = ScoreSummary.Of(bestFoldScores, seeds.Bootstrap);
+        var defaultSummary = ScoreSummary.Of(defaultFoldScores, seeds.Bootstrap);
+        var better = bestFoldScores.Zip(defaultFoldScores).Count(p => direction == StudyDirection.Maximize ? p.First > p.Second : p.First < p.Second);
+        var comparison = new PairedComparison(
+            bestFoldScores.Zip(defaultFoldScores).Average(p => p.First - p.Second),
+            better,
+            PairedTests.Wilcoxon(bestFoldScores, defaultFoldScores),
+            PairedTests.PairedT(bestFoldScores, defaultFoldScores));
+
+        // Refit on every tuning row, then one look at the test set.
+        var refit = Stopwatch.StartNew();
+        var model = evaluator.Fit(bestSpace, bestValues, tuningRows);
+        var refitElapsed = refit.Elapsed;
+        TestScore? test = null;
+        double? defaultTest = null;
+        if (testRows.Length > 0)
+        {
+            var predictions = evaluator.Predict(model, testRows);
+            var value = predictions.Compute(metric);
+            var (low, high) = Bootstrap.Interval(testRows.Length, rows => predictions.Compute(metric, rows), 0.95, TestBootstrapResamples, seeds.Bootstrap);
+            test = new TestScore(value, low, high, testRows.Length);
+            var defaultModel = evaluator.Fit(bestSpace, null, tuningRows);
+            defaultTest = evaluator.Predict(defaultModel, testRows).Compute(metric);
+        }
+
+        var trials = study.Trials.Skip(startedTrials).ToArray();
+        return new TuneResult
+        {
+            Task = options.Task,
+            Metric = metric,
+            LabelColumn = labelColumnName,
+            FeatureNames = dataset.FeatureNames,
+            ClassNames = classNames is not null && classNames.Count == dataset.ClassCount ? classNames : dataset.ClassNames,
+            RowCount = dataset.RowCount,
+            TuningRows = tuningRows,
+            TestRows = testRows,
+            Folds = folds,
+            Validation = validation.Description,
+            Seeds = seeds,
+            Trainers = trainerNames,
+            Study = study,
+            BestTrialNumber = best.Number,
+            BestTrainer = bestSpace.Name,
+            BestParameters = bestValues,
+            DefaultParameters = bestSpace.Parameters.ToDictionary(p => p.Name, p => p.Default),
+            Best = bestSummary,
+            Default = defaultSummary,
+            Comparison = comparison,
+            Test = test,
+            DefaultTestValue = defaultTest,
+            Model = model,
+            ModelInputSchema = evaluator.InputSchema,
+            TrialsRun = trials.Length,
+            TrialsComplete = trials.Count(t => t.State == TrialState.Complete),
+            TrialsPruned = trials.Count(t => t.State == TrialState.Pruned),
+            TrialsFailed = trials.Count(t => t.State == TrialState.Fail),
+            PruningTimeSaved = TimeSpan.FromSeconds(trials.Where(t => t.State == TrialState.Pruned).Sum(t => SavedSeconds(t, folds.Count))),
+            TuningElapsed = tuningElapsed,
+            RefitElapsed = refitElapsed,
+            Elapsed = total.Elapsed,
+        };
+    }
+
+    private static List<TrainerSearchSpace> ResolveSpaces(TuneOptions options, Dataset dataset)
+    {
+        if (options.SearchSpaces is { } custom)
+        {
+            return [.. custom];
+        }
+
+        if (options.Trainers is { } names)
+        {
+            var chosen = TrainerSearchSpaces.For(options.Task, names).ToList();
+            if (chosen.Any(s => s.Name == "LbfgsPoissonRegression") && dataset.Labels.Any(v => v < 0))
+            {
+                throw new ArgumentException("LbfgsPoissonRegression needs a non-negative label, but the label has negative values.", nameof(options));
+            }
+
+            return chosen;
+        }
+
+        return TrainerSearchSpaces.For(options.Task)
+            .Where(s => s.Name != "LbfgsPoissonRegression" || dataset.Labels.All(v => v >= 0))
+            .ToList();
+    }
+
+    private static string TrainerOf(FrozenTrial trial, IReadOnlyList<TrainerSearchSpace> spaces) =>
+        trial.Params.TryGetValue("trainer", out var t) && t is string s ? s : spaces[0].Name;
+
+    private static double[] FoldScores(FrozenTrial trial) =>
+        trial.UserAttrs.TryGetValue("fold_scores", out var e) && e.ValueKind == JsonValueKind.Array
+            ? e.EnumerateArray().Select(x => x.GetDouble()).ToArray()
+            : [];
+
+    private static double SavedSeconds(FrozenTrial trial, int foldCount)
+    {
+        if (!trial.UserAttrs.TryGetValue("fold_seconds", out var e) || e.ValueKind != JsonValueKind.Array)
+        {
+            return 0;
+        }
+
+        var seconds = e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        return seconds.Length == 0 ? 0 : (foldCount - seconds.Length) * seconds.Average();
+    }
+
+    private static TuneProgress ToProgress(Study study, FrozenTrial trial, int planned, TimeSpan elapsed)
+    {
+        double? best = null;
+        if (study.GetTrials(TrialState.Complete).Count > 0)
+        {
+            best = study.BestValue;
+        }
+
+        var trainer = trial.UserAttrs.TryGetValue("trainer", out var t) ? t.GetString() ?? "?" : "?";
+        return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.Value, trial.IntermediateValues.Count, best, elapsed);
+    }
+
+    /// <summary>Fits and scores configurations on the folds; each fit gets a fresh MLContext with the run's seed, so a configuration's score does not depend on trial order or parallelism.</summary>
+    private sealed class FoldEvaluator
+    {
+        private readonly Dataset _data;
+        private readonly TuningMetric _metric;
+        private readonly int _seed;
+        private readonly MLContext _loader;
+        private readonly Dictionary<int, (IDataView Train, IDataView Valid)> _views = [];
+        private readonly Lock _lock = new();
+
+        public FoldEvaluator(Dataset data, TuningMetric metric, int seed, IReadOnlyList<Fold> folds)
+        {
+            _data = data;
+            _metric = metric;
+            _seed = seed;
+            _loader = new MLContext(seed);
+            foreach (var fold in folds)
+            {
+                _views[fold.Index] = (data.ToDataView(_loader, fold.TrainRows), data.ToDataView(_loader, fold.ValidRows));
+            }
+
+            InputSchema = data.ToDataView(_loader, [0]).Schema;
+        }
+
+        public DataViewSchema InputSchema { get; }
+
+        public double Score(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold)
+        {
+            var (train, valid) = _views[fold.Index];
+            var ml = new MLContext(_seed);
+            var model = space.CreateEstimator(ml, values).Fit(train);
+            return Predictions(model.Transform(valid), fold.ValidRows).Compute(_metric);
+        }
+
+        public ITransformer Fit(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyList<int> rows)
+        {
+            IDataView view;
+            lock (_lock)
+            {
+                view = _data.ToDataView(_loader, rows);
+            }
+
+            return space.CreateEstimator(new MLContext(_seed), values).Fit(view);
+        }
+
+        public Predictions Predict(ITransformer model, IReadOnlyList<int> rows)
+        {
+            IDataView view;
+            lock (_lock)
+            {
+                view = _data.ToDataView(_loader, rows);
+            }
+
+            return Predictions(model.Transform(view), rows);
+        }
+
+        private Predictions Predictions(IDataView scored, IReadOnlyList<int> rows)
+        {
+            var labels = rows.Select(r => _data.Labels[r]).ToArray();
+            switch (_data.Task)
+            {
+                case TuningTask.BinaryClassification:
+                    {
+                        var scores = scored.GetColumn<float>("Score").Select(v => (double)v).ToArray();
+                        var probabilities = scored.Schema.GetColumnOrNull("Probability") is null
+                            ? null
+                            : scored.GetColumn<float>("Probability").Select(v => (double)v).ToArray();
+                        var predicted = scored.GetColumn<bool>("PredictedLabel").Select(v => v ? 1 : 0).ToArray();
+                        return new Predictions(TuningTask.BinaryClassification, labels, scores, probabilities, predicted);
+                    }
+
+                case TuningTask.MulticlassClassification:
+                    {
+                        var k = _data.ClassCount;
+                        var probabilities = new double[rows.Count * k];
+                        var i = 0;
+                        foreach (var buffer in scored.GetColumn<VBuffer<float>>("Score"))
+                        {
+                            var dense = buffer.DenseValues().ToArray();
+                            var sum = dense.All(v => v >= 0) ? dense.Sum() : 0;
+                            for (var c = 0; c < k && c < dense.Length; c++)
+                            {
+                                probabilities[(i * k) + c] = sum > 0 ? dense[c] / sum : dense[c];
+                            }
+
+                            i++;
+                        }
+
+                        var predicted = scored.GetColumn<uint>("PredictedLabel").Select(v => (int)v - 1).ToArray();
+                        return new Predictions(TuningTask.MulticlassClassification, labels, [], probabilities, predicted, k);
+                    }
+
+                default:
+                    {
+                        var scores = scored.GetColumn<float>("Score").Select(v => (double)v).ToArray();
+                        return new Predictions(TuningTask.Regression, labels, scores);
+                    }
+            }
+        }
+    }
+}
+
+/// <summary>The seeds a tuning run used.</summary>
+/// <param name="Seed">The run's seed (<see cref="TuneOptions.Seed"/>).</param>
+/// <param name="TestSplit">The test split's shuffle seed.</param>
+/// <param name="Folds">The folds' shuffle seed.</param>
+/// <param name="Sampler">The default TPE sampler's seed (unused with a custom sampler). Also the seed of every MLContext used for fits is <paramref name="Seed"/>.</param>
+/// <param name="Bootstrap">The bootstrap resampling seed.</param>
+public sealed record TuneSeeds(int Seed, int TestSplit, int Folds, int Sampler, int Bootstrap)
+{
+    /// <summary>The seed of every MLContext a fit uses.</summary>
+    public int MLNet => Seed;
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"seed {Seed} (test split {TestSplit}, folds {Folds}, sampler {Sampler}, bootstrap {Bootstrap})");
+}
+
+/// <summary>The refit model's score on the test set.</summary>
+/// <param name="Value">The metric on the test rows.</param>
+/// <param name="CiLow">The lower end of its 95% bootstrap interval (test rows resampled).</param>
+/// <param name="CiHigh">The upper end.</param>
+/// <param name="Rows">How many test rows.</param>
+public sealed record TestScore(double Value, double CiLow, double CiHigh, int Rows);

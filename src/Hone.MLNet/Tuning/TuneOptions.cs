@@ -1,0 +1,138 @@
+using Hone.MLNet.Metrics;
+using Hone.MLNet.SearchSpaces;
+using Hone.MLNet.Validation;
+using Hone.Pruners;
+using Hone.Samplers;
+using Hone.Storage;
+
+namespace Hone.MLNet.Tuning;
+
+/// <summary>What <see cref="MLNetTuner"/> tunes and how it validates.</summary>
+public sealed class TuneOptions
+{
+    /// <summary>The kind of model.</summary>
+    /// <value><see cref="TuningTask.BinaryClassification"/>.</value>
+    public TuningTask Task { get; init; } = TuningTask.BinaryClassification;
+
+    /// <summary>The score to optimize; its direction follows from it.</summary>
+    /// <value>Null: AUC (binary), accuracy (multiclass), RMSE (regression).</value>
+    public TuningMetric? Metric { get; init; }
+
+    /// <summary>Names of the trainers to choose among (see <see cref="TrainerSearchSpaces.Names"/>).</summary>
+    /// <value>Null: every ready trainer for the task (LbfgsPoissonRegression only when no label is negative).</value>
+    /// <remarks>With several trainers the trainer is a categorical parameter "trainer" and each has its own conditional subspace.</remarks>
+    public IReadOnlyList<string>? Trainers { get; init; }
+
+    /// <summary>Custom search spaces (e.g. from <see cref="TrainerSearchSpace.WithParameter"/>); when set, <see cref="Trainers"/> is ignored.</summary>
+    public IReadOnlyList<TrainerSearchSpace>? SearchSpaces { get; init; }
+
+    /// <summary>How many trials to run.</summary>
+    /// <value>50.</value>
+    public int Trials { get; init; } = 50;
+
+    /// <summary>After this long no new trial starts.</summary>
+    /// <value>Null: no limit.</value>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>How many trials run at once (each fit is single-threaded).</summary>
+    /// <value>1.</value>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>How a trial is scored on the tuning rows.</summary>
+    /// <value>Null: stratified 5-fold for classification, 5-fold for regression.</value>
+    public ValidationStrategy? Validation { get; init; }
+
+    /// <summary>The share of rows split off first as the test set, never seen while tuning (stratified for classification; the last rows for time-ordered validation).</summary>
+    /// <value>0.2. Zero skips the test set.</value>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>The seed everything derives from: test split (Seed), folds (Seed + 1), sampler (Seed + 2), bootstrap (Seed + 3), ML.NET (Seed).</summary>
+    /// <value>0.</value>
+    public int Seed { get; init; }
+
+    /// <summary>The sampler.</summary>
+    /// <value>Null: TPE seeded from <see cref="Seed"/>.</value>
+    public ISampler? Sampler { get; init; }
+
+    /// <summary>The pruner that stops a trial after some folds; folds are reported at steps 0, 1, ....</summary>
+    /// <value>Null: <see cref="MLNetTuner.DefaultPruner"/>.</value>
+    public IPruner? Pruner { get; init; }
+
+    /// <summary>Where the study lives: the hook for persistent storage (e.g. SQLite) so a tuning run can be resumed or inspected.</summary>
+    /// <value>Null: a new in-memory storage.</value>
+    public IStorage? Storage { get; init; }
+
+    /// <summary>The study's name in <see cref="Storage"/>.</summary>
+    /// <value>Null: a generated name.</value>
+    public string? StudyName { get; init; }
+
+    /// <summary>Continue a study of the same name in <see cref="Storage"/> instead of failing (use the same seed and data, so the folds match).</summary>
+    /// <value>False.</value>
+    public bool LoadIfExists { get; init; }
+
+    /// <summary>Columns that are neither label nor feature (ids, free text).</summary>
+    public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
+
+    /// <summary>How many bootstrap resamples the confidence intervals use.</summary>
+    /// <value>10,000 for fold means; the test interval uses 2,000 (each resample re-scores the test set).</value>
+    public int BootstrapResamples { get; init; } = Statistics.Bootstrap.DefaultResamples;
+
+    /// <summary>Receives a report after each trial.</summary>
+    public IProgress<TuneProgress>? Progress { get; init; }
+
+    /// <summary>The metric in effect.</summary>
+    public TuningMetric ResolvedMetric => Metric ?? TuningMetrics.DefaultFor(Task);
+
+    /// <summary>The validation in effect.</summary>
+    public ValidationStrategy ResolvedValidation =>
+        Validation ?? (Task.IsClassification() ? ValidationStrategy.StratifiedKFold(5) : ValidationStrategy.KFold(5));
+
+    internal void Validate()
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(Task))
+        {
+            errors.Add($"Task {(int)Task} is not binary, multiclass or regression.");
+        }
+
+        if (Metric is { } m && !m.Fits(Task))
+        {
+            errors.Add($"Metric {m.ShortName()} does not fit task {Task.ShortName()}; use one of {string.Join(", ", TuningMetrics.For(Task).Select(x => x.ShortName()))}.");
+        }
+
+        if (Trials < 1)
+        {
+            errors.Add($"Trials must be at least 1, got {Trials}.");
+        }
+
+        if (Parallelism < 1)
+        {
+            errors.Add($"Parallelism must be at least 1, got {Parallelism}.");
+        }
+
+        if (!(TestFraction >= 0 && TestFraction < 1))
+        {
+            errors.Add($"TestFraction must be in [0, 1), got {TestFraction}.");
+        }
+
+        if (BootstrapResamples < 100)
+        {
+            errors.Add($"BootstrapResamples must be at least 100, got {BootstrapResamples}.");
+        }
+
+        if (SearchSpaces is { Count: 0 } || Trainers is { Count: 0 })
+        {
+            errors.Add("The trainer list is empty; leave it null for every trainer of the task.");
+        }
+
+        if (SearchSpaces?.FirstOrDefault(s => s.Task != Task) is { } wrong)
+        {
+            errors.Add($"Search space {wrong.Name} is for task {wrong.Task.ShortName()}, not {Task.ShortName()}.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid TuneOptions: " + string.Join(" ", errors));
+        }
+    }
+}

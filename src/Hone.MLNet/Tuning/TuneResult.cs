@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hone.MLNet.Metrics;
+using Hone.MLNet.SearchSpaces;
+using Hone.MLNet.Statistics;
+using Hone.MLNet.Validation;
+using Hone.Studies;
+using Microsoft.ML;
+
+namespace Hone.MLNet.Tuning;
+
+/// <summary>
+/// Everything a tuning run found: the best configuration, its fold scores against the trainer's default on
+/// the same folds, the refit model and its test score, and how the run went.
+/// </summary>
+public sealed class TuneResult
+{
+    internal TuneResult()
+    {
+    }
+
+    /// <summary>The task.</summary>
+    public required TuningTask Task { get; init; }
+
+    /// <summary>The metric.</summary>
+    public required TuningMetric Metric { get; init; }
+
+    /// <summary>The metric's direction.</summary>
+    public StudyDirection Direction => Metric.Direction();
+
+    /// <summary>The label column.</summary>
+    public required string LabelColumn { get; init; }
+
+    /// <summary>The features, in the order of the model's "Features" input vector.</summary>
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>Class names by class index (classification; the model's key k is class k − 1).</summary>
+    public required IReadOnlyList<string> ClassNames { get; init; }
+
+    /// <summary>Rows in the data.</summary>
+    public required int RowCount { get; init; }
+
+    /// <summary>Ids (0-based data order) of the rows tuned on.</summary>
+    public required IReadOnlyList<int> TuningRows { get; init; }
+
+    /// <summary>Ids of the test rows, split off before tuning and used once, after the refit.</summary>
+    public required IReadOnlyList<int> TestRows { get; init; }
+
+    /// <summary>The validation folds every trial was scored on.</summary>
+    public required IReadOnlyList<Fold> Folds { get; init; }
+
+    /// <summary>The validation strategy's description.</summary>
+    public required string Validation { get; init; }
+
+    /// <summary>The seeds used.</summary>
+    public required TuneSeeds Seeds { get; init; }
+
+    /// <summary>The trainers searched.</summary>
+    public required IReadOnlyList<string> Trainers { get; init; }
+
+    /// <summary>The study (its trials hold the fold scores in the user attribute "fold_scores").</summary>
+    public required Study Study { get; init; }
+
+    /// <summary>The best trial's number.</summary>
+    public required int BestTrialNumber { get; init; }
+
+    /// <summary>The best trial's trainer.</summary>
+    public required string BestTrainer { get; init; }
+
+    /// <summary>The best trial's option values, by ML.NET option name.</summary>
+    public required IReadOnlyDictionary<string, object?> BestParameters { get; init; }
+
+    /// <summary>The best trainer's default option values (null: chosen by ML.NET from the data).</summary>
+    public required IReadOnlyDictionary<string, object?> DefaultParameters { get; init; }
+
+    /// <summary>The best configuration on the folds.</summary>
+    public required ScoreSummary Best { get; init; }
+
+    /// <summary>The best trainer's default configuration on the same folds.</summary>
+    public required ScoreSummary Default { get; init; }
+
+    /// <summary>Best versus default, fold by fold.</summary>
+    public required PairedComparison Comparison { get; init; }
+
+    /// <summary>The refit model's test score; null when <see cref="TuneOptions.TestFraction"/> is 0.</summary>
+    public required TestScore? Test { get; init; }
+
+    /// <summary>The default configuration's test score (refit on the same tuning rows), for reference.</summary>
+    public required double? DefaultTestValue { get; init; }
+
+    /// <summary>The best configuration refit on all tuning rows. Its input is a Single vector "Features" (see <see cref="FeatureNames"/>).</summary>
+    public required ITransformer Model { get; init; }
+
+    /// <summary>The schema the model reads.</summary>
+    public required DataViewSchema ModelInputSchema { get; init; }
+
+    /// <summary>Trials this run started.</summary>
+    public required int TrialsRun { get; init; }
+
+    /// <summary>Trials that scored every fold.</summary>
+    public required int TrialsComplete { get; init; }
+
+    /// <summary>Trials a pruner stopped after some folds.</summary>
+    public required int TrialsPruned { get; init; }
+
+    /// <summary>Trials that failed (the reason is in the trial's system attribute fail_reason).</summary>
+    public required int TrialsFailed { get; init; }
+
+    /// <summary>Estimated fitting time pruning saved: for each pruned trial, its folds not run × its mean fold time.</summary>
+    public required TimeSpan PruningTimeSaved { get; init; }
+
+    /// <summary>Time spent in trials.</summary>
+    public required TimeSpan TuningElapsed { get; init; }
+
+    /// <summary>Time of the final refit.</summary>
+    public required TimeSpan RefitElapsed { get; init; }
+
+    /// <summary>Wall time of the whole run (checks, trials, default scoring, refit, test).</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Saves the refit model as an ML.NET .zip (load it with <c>mlContext.Model.Load</c>).</summary>
+    public void SaveModel(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        new MLContext().Model.Save(Model, ModelInputSchema, path);
+    }
+
+    /// <summary>The summary as JSON: configuration, statistics, test score, trials, seeds.</summary>
+    public string ToJson()
+    {
+        static JsonArray Numbers(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(Finite(v))).ToArray());
+        static JsonObject Summary(ScoreSummary s) => new()
+        {
+            ["fold_scores"] = Numbers(s.FoldScores),
+            ["mean"] = Finite(s.Mean),
+            ["std"] = Finite(s.StandardDeviation),
+            ["ci95"] = Numbers([s.CiLow, s.CiHigh]),
+        };
+        static JsonObject TestJson(TestResult t) => new() { ["statistic"] = Finite(t.Statistic), ["p_value"] = Finite(t.PValue), ["method"] = t.Method };
+        static JsonObject Parameters(IReadOnlyDictionary<string, object?> p) =>
+            new(p.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value is null ? null : JsonValue.Create(JsonSerializer.SerializeToElement(kv.Value)))));
+
+        var root = new JsonObject
+        {
+            ["task"] = Task.ShortName(),
+            ["metric"] = Metric.ShortName(),
+            ["direction"] = Direction.ToString().ToLowerInvariant(),
+            ["label"] = LabelColumn,
+            ["features"] = new JsonArray(FeatureNames.Select(n => (JsonNode?)n).ToArray()),
+            ["classes"] = new JsonArray(ClassNames.Select(n => (JsonNode?)n).ToArray()),
+            ["rows"] = new JsonObject { ["total"] = RowCount, ["tuning"] = TuningRows.Count, ["test"] = TestRows.Count },
+            ["validation"] = Validation,
+            ["seeds"] = new JsonObject { ["seed"] = Seeds.Seed, ["test_split"] = Seeds.TestSplit, ["folds"] = Seeds.Folds, ["sampler"] = Seeds.Sampler, ["bootstrap"] = Seeds.Bootstrap, ["mlnet"] = Seeds.MLNet },
+            ["trainers"] = new JsonArray(Trainers.Select(n => (JsonNode?)n).ToArray()),
+            ["study"] = Study.Name,
+            ["best"] = new JsonObject
+            {
+                ["trial"] = BestTrialNumber,
+                ["trainer"] = BestTrainer,
+                ["params"] = Parameters(BestParameters),
+                ["cv"] = Summary(Best),
+            },
+            ["default"] = new JsonObject
+            {
+                ["trainer"] = BestTrainer,
+                ["params"] = Parameters(DefaultParameters),
+                ["cv"] = Summary(Default),
+                ["test"] = DefaultTestValue is { } d ? Finite(d) : null,
+            },
+            ["comparison"] = new JsonObject
+            {
+                ["mean_difference"] = Finite(Comparison.MeanDifference),
+                ["tuned_better_folds"] = Comparison.TunedBetterFolds,
+                ["folds"] = Best.FoldScores.Count,
+                ["wilcoxon"] = TestJson(Comparison.Wilcoxon),
+                ["paired_t"] = TestJson(Comparison.PairedT),
+            },
+            ["test"] = Test is { } t ? new JsonObject { ["value"] = Finite(t.Value), ["ci95"] = Numbers([t.CiLow, t.CiHigh]), ["rows"] = t.Rows } : null,
+            ["trials"] = new JsonObject
+            {
+                ["run"] = TrialsRun,
+                ["complete"] = TrialsComplete,
+                ["pruned"] = TrialsPruned,
+                ["failed"] = TrialsFailed,
+                ["pruning_time_saved_seconds"] = Math.Round(PruningTimeSaved.TotalSeconds, 3),
+            },
+            ["seconds"] = new JsonObject
+            {
+                ["tuning"] = Math.Round(TuningElapsed.TotalSeconds, 3),
+                ["refit"] = Math.Round(RefitElapsed.TotalSeconds, 3),
+                ["total"] = Math.Round(Elapsed.TotalSeconds, 3),
+            },
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>A human-readable report: best configuration, statistics, test score and run summary.</summary>
+    public string FormatReport()
+    {
+        var m = Metric.ShortName();
+        var b = new StringBuilder();
+        void Line(string text) => b.Append(text).Append('\n');
+        Line($"Task {Task.ShortName()}, metric {m} ({Direction.ToString().ToLowerInvariant()}), label \"{LabelColumn}\", {FeatureNames.Count} features");
+        Line($"Rows: {RowCount} = {TuningRows.Count} tuning + {TestRows.Count} test; validation {Validation}; {Seeds}");
+        Line($"Trials: {TrialsRun} run, {TrialsComplete} complete, {TrialsPruned} pruned, {TrialsFailed} failed; " +
+             $"pruning saved ~{PruningTimeSaved.TotalSeconds:0.0} s of {TuningElapsed.TotalSeconds:0.0} s tuning");
+        Line("");
+        Line($"Best trial #{BestTrialNumber}: {BestTrainer}");
+        foreach (var (name, value) in BestParameters)
+        {
+            var defaultValue = DefaultParameters.TryGetValue(name, out var d) ? TrainerSearchSpace.Format(d) : "?";
+            Line($"  {name,-28} {TrainerSearchSpace.Format(value),-12} (default {defaultValue})");
+        }
+
+        Line("");
+        Line($"Cross-validated {m} over {Best.FoldScores.Count} folds (mean ± sd [95% bootstrap CI of the mean]):");
+        Line($"  tuned   {F(Best.Mean)} ± {F(Best.StandardDeviation)} [{F(Best.CiLow)}, {F(Best.CiHigh)}]   folds {string.Join(" ", Best.FoldScores.Select(F))}");
+        Line($"  default {F(Default.Mean)} ± {F(Default.StandardDeviation)} [{F(Default.CiLow)}, {F(Default.CiHigh)}]   folds {string.Join(" ", Default.FoldScores.Select(F))}");
+        Line($"  tuned − default: {F(Comparison.MeanDifference)}; tuned better on {Comparison.TunedBetterFolds} of {Best.FoldScores.Count} folds");
+        Line($"  Wilcoxon signed-rank: W = {F(Comparison.Wilcoxon.Statistic)}, p = {P(Comparison.Wilcoxon.PValue)} ({Comparison.Wilcoxon.Method})");
+        Line($"  paired t-test:        t = {F(Comparison.PairedT.Statistic)}, p = {P(Comparison.PairedT.PValue)} ({Comparison.PairedT.Method})");
+        Line("  (the tuned score is the best of many trials on these folds, so it is optimistically biased; the test score is not)");
+        Line("");
+        if (Test is { } t)
+        {
+            Line($"Test {m} of the refit model on {t.Rows} held-out rows: {F(t.Value)} [95% bootstrap CI {F(t.CiLow)}, {F(t.CiHigh)}]" +
+                 (DefaultTestValue is { } dt ? $"; default config refit: {F(dt)}" : ""));
+        }
+        else
+        {
+            Line("No test set (TestFraction = 0).");
+        }
+
+        Line($"Wall time {Elapsed.TotalSeconds:0.0} s (tuning {TuningElapsed.TotalSeconds:0.0} s, refit {RefitElapsed.TotalSeconds:0.00} s)");
+        return b.ToString();
+    }
+
+    private static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    private static string P(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+}

@@ -15,6 +15,7 @@ internal static class Program
           {CompareCommand.Usage}
           {TpeOverheadCommand.Usage}
           {FunctionsCommand.Usage}
+          {PrunerCommand.Usage}
         """;
 
     public static int Main(string[] args)
@@ -29,6 +30,7 @@ internal static class Program
                 "compare" => CompareCommand.Run(parsed),
                 "tpe-overhead" => TpeOverheadCommand.Run(parsed),
                 "functions" => FunctionsCommand.Run(parsed),
+                "pruners" => PrunerCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
             };

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace Hone.Cli.Sweep;
 
 /// <summary>The options of a sampler or pruner in a sweep file (<c>name:</c> plus option keys), read with their marks.</summary>
-internal sealed class OptionReader(YamlContext yaml, YamlMappingNode? node, string where)
+internal sealed class OptionReader(YamlContext yaml, YamlMappingNode? node, string where, YamlNode? at = null)
 {
     public YamlContext Yaml { get; } = yaml;
 
@@ -16,7 +16,7 @@ internal sealed class OptionReader(YamlContext yaml, YamlMappingNode? node, stri
         }
     }
 
-    private YamlNode? Get(string key) => node is null ? null : YamlContext.Get(node, key);
+    public YamlNode? Get(string key) => node is null ? null : YamlContext.Get(node, key);
 
     public int? Int(string key, int min = int.MinValue) => Get(key) is { } n ? Yaml.Int(n, $"{where}.{key}", min) : null;
 
@@ -35,9 +35,9 @@ internal sealed class OptionReader(YamlContext yaml, YamlMappingNode? node, stri
         {
             Yaml.Problem(n, message);
         }
-        else if (node is not null)
+        else if (((YamlNode?)node ?? at) is { } n2)
         {
-            Yaml.Problem(node, message);
+            Yaml.Problem(n2, message);
         }
         else
         {

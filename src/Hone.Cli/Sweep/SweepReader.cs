@@ -77,18 +77,21 @@ internal static partial class SweepReader
 
         var samplerNode = Get("sampler");
         var (samplerName, samplerOptions) = ReadNamed(yaml, samplerNode, "sampler", "tpe");
-        var createSampler = SamplerFactory.Create(samplerName, new OptionReader(yaml, samplerOptions, "sampler"), parameters);
+        var createSampler = SamplerFactory.Create(samplerName, new OptionReader(yaml, samplerOptions, "sampler", samplerNode), parameters);
 
         var prunerNode = Get("pruner");
         var (prunerName, prunerOptions) = ReadNamed(yaml, prunerNode, "pruner", "none");
-        var createPruner = PrunerFactory.Create(prunerName, new OptionReader(yaml, prunerOptions, "pruner"));
+        var createPruner = PrunerFactory.Create(prunerName, new OptionReader(yaml, prunerOptions, "pruner", prunerNode));
         if (directions.Count > 1 && prunerName is not ("none" or "nop"))
         {
             yaml.Problem(prunerNode!, "pruning needs a single objective; this sweep has several metrics (use pruner: none)");
         }
 
         var shell = Get("shell") is { } sh && yaml.Bool(sh, "shell") == true;
-        var (argv, shellCommand) = ReadCommand(yaml, Get("command"), shell, parameters, map);
+        var declared = Get("parameters") is YamlMappingNode pm
+            ? pm.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).ToList()
+            : [];
+        var (argv, shellCommand) = ReadCommand(yaml, Get("command"), shell, declared, map);
 
         var workdir = Get("workdir") is { } w ? yaml.String(w, "workdir") : null;
         workdir = workdir is null ? dir : System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, workdir));
@@ -109,7 +112,7 @@ internal static partial class SweepReader
             }
         }
 
-        var result = ReadResult(yaml, Get("result"), metrics, parameters);
+        var result = ReadResult(yaml, Get("result"), metrics, declared);
 
         int? trials = Get("trials") is { } t ? yaml.Int(t, "trials", 1) : null;
         var timeout = Get("timeout") is { } to ? yaml.Duration(to, "timeout") : null;
@@ -287,7 +290,7 @@ internal static partial class SweepReader
     }
 
     /// <summary>A sampler or pruner: a name alone (<c>sampler: random</c>) or a mapping with <c>name:</c> and options.</summary>
-    private static (string Name, YamlMappingNode? Options) ReadNamed(YamlContext yaml, YamlNode? node, string what, string defaultName)
+    internal static (string Name, YamlMappingNode? Options) ReadNamed(YamlContext yaml, YamlNode? node, string what, string defaultName)
     {
         switch (node)
         {
@@ -553,14 +556,14 @@ internal static partial class SweepReader
         }
     }
 
-    private static (IReadOnlyList<string>, string?) ReadCommand(YamlContext yaml, YamlNode? node, bool shell, List<ParameterSpec> parameters, YamlMappingNode map)
+    private static (IReadOnlyList<string>, string?) ReadCommand(YamlContext yaml, YamlNode? node, bool shell, List<string> parameterNames, YamlMappingNode map)
     {
         if (node is null)
         {
             return ([], null);
         }
 
-        var names = parameters.Select(p => p.Name).Concat(Placeholders.BuiltIn).ToList();
+        var names = parameterNames.Concat(Placeholders.BuiltIn).ToList();
         void CheckPlaceholders(YamlNode at, string template)
         {
             var used = Placeholders.Names(template, out var error);
@@ -640,7 +643,7 @@ internal static partial class SweepReader
         return ([], null);
     }
 
-    private static ResultSpec ReadResult(YamlContext yaml, YamlNode? node, IReadOnlyList<string> metrics, List<ParameterSpec> parameters)
+    private static ResultSpec ReadResult(YamlContext yaml, YamlNode? node, IReadOnlyList<string> metrics, List<string> parameterNames)
     {
         if (node is null || yaml.Mapping(node, "result") is not { } m)
         {
@@ -651,7 +654,7 @@ internal static partial class SweepReader
         string? file = null;
         if (YamlContext.Get(m, "file") is { } fileNode && yaml.String(fileNode, "result.file") is { } f)
         {
-            var names = parameters.Select(p => p.Name).Concat(Placeholders.BuiltIn).ToList();
+            var names = parameterNames.Concat(Placeholders.BuiltIn).ToList();
             var used = Placeholders.Names(f, out var error);
             foreach (var name in used)
             {

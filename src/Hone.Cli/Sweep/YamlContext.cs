@@ -20,11 +20,19 @@ internal sealed class YamlContext(string fileName)
     public static YamlNode? Load(string fileName, string text, out string? syntaxError)
     {
         syntaxError = null;
+        var parser = new MarkTrackingParser(new Parser(new StringReader(text)));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
             return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections; report where parsing stopped.
+            syntaxError = $"{fileName}:{parser.Last.Line}:{parser.Last.Column}: YAML syntax error after this point: " +
+                "an unterminated [list] or {mapping}, or a quote without its closing quote";
+            return null;
         }
         catch (YamlException e)
         {
@@ -42,6 +50,25 @@ internal sealed class YamlContext(string fileName)
     }
 
     public string Where(YamlNode node) => Where(node.Start);
+
+    /// <summary>Remembers where the last event ended, to place errors the library reports without a mark.</summary>
+    private sealed class MarkTrackingParser(IParser inner) : IParser
+    {
+        public Mark Last { get; private set; } = Mark.Empty;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (inner.Current is { } e)
+            {
+                Last = e.End;
+            }
+
+            return moved;
+        }
+    }
 
     public string Where(Mark mark) => $"{FileName}:{mark.Line}:{mark.Column}";
 

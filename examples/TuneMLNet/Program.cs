@@ -7,6 +7,8 @@ using Hone.MLNet.Data;
 using Hone.MLNet.Metrics;
 using Hone.MLNet.Tuning;
 using Hone.MLNet.Validation;
+using Hone.Storage;
+using Hone.Storage.Sqlite;
 using Hone.Trials;
 using Microsoft.ML;
 
@@ -43,6 +45,9 @@ try
         Parallelism = int.Parse(Arg("parallelism") ?? "1", CultureInfo.InvariantCulture),
         IgnoreColumns = Arg("ignore")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
         Progress = new ConsoleProgress(),
+        Storage = Arg("storage") is { } storage ? OpenStorage(storage) : null,
+        StudyName = Arg("study"),
+        LoadIfExists = Arg("study") is not null,
     };
 
     var table = TabularData.LoadCsv(dataPath);
@@ -67,13 +72,19 @@ catch (Exception e) when (e is ArgumentException or FileNotFoundException or For
     return 2;
 }
 
+// Hone.Storage.Sqlite registers the sqlite:// scheme when it loads; naming its type makes sure it is loaded.
+static IStorage OpenStorage(string url) => url.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)
+    ? new SqliteStorage(StorageUrl.Parse(url))
+    : StorageUrl.Parse(url).Open();
+
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"error: {problem}");
     Console.Error.WriteLine(
         "usage: TuneMLNet --data FILE.csv[.gz] [--label COLUMN] [--task binary|multiclass|regression] [--metric auc|accuracy|logloss|f1|macro-accuracy|rmse|mae|r2]\n" +
         "                 [--trials N] [--trainers A,B] [--validation stratified:5|kfold:5|repeated:5:2|holdout:0.2|time:5] [--test-fraction 0.2]\n" +
-        "                 [--seed S] [--timeout SECONDS] [--parallelism N] [--ignore COL,COL] [--out DIR]");
+        "                 [--seed S] [--timeout SECONDS] [--parallelism N] [--ignore COL,COL] [--out DIR]\n" +
+        "                 [--storage sqlite:///hone.db --study NAME]   (a named study is resumed when it exists)");
     return 2;
 }
 
@@ -83,7 +94,7 @@ internal sealed class ConsoleProgress : IProgress<TuneProgress>
     {
         var value = p.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
         var best = p.BestValue is { } b ? b.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
-        var state = p.State == TrialState.Pruned ? $"pruned after {p.FoldsRun} folds" : p.State.ToString().ToLowerInvariant();
-        Console.WriteLine($"trial {p.TrialNumber + 1,3}/{p.TrialsPlanned}  {p.Trainer,-24} {state,-22} {value,8}   best {best}   {p.Elapsed.TotalSeconds,6:0.0} s");
+        var state = p.State == TrialState.Pruned ? $"pruned after {p.FoldsRun} fold{(p.FoldsRun == 1 ? "" : "s")}" : p.State.ToString().ToLowerInvariant();
+        Console.WriteLine($"trial {p.TrialNumber,3} ({p.TrialsPlanned} planned)  {p.Trainer,-24} {state,-22} {value,8}   best {best}   {p.Elapsed.TotalSeconds,6:0.0} s");
     }
 }

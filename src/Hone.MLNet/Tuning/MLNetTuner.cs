@@ -121,6 +121,7 @@ public sealed class MLNetTuner
             Sampler = options.Sampler ?? new TpeSampler(new TpeSamplerOptions { Seed = seeds.Sampler }),
             Pruner = options.Pruner ?? DefaultPruner(),
             Storage = options.Storage,
+            StorageUrl = options.StorageUrl,
             LoadIfExists = options.LoadIfExists,
         });
         study.SetUserAttr("hone.mlnet", new Dictionary<string, object?>

@@ -62,6 +62,13 @@ public sealed class TuneOptions
     /// <value>Null: a new in-memory storage.</value>
     public IStorage? Storage { get; init; }
 
+    /// <summary>
+    /// Where the study lives, as a URL (<c>sqlite:///hone.db</c>, <c>postgresql://...</c>); the provider package
+    /// (Hone.Storage.Sqlite, Hone.Storage.Postgres) must be loaded. Set this or <see cref="Storage"/>, not both.
+    /// </summary>
+    /// <value>Null: see <see cref="Storage"/>.</value>
+    public StorageUrl? StorageUrl { get; init; }
+
     /// <summary>The study's name in <see cref="Storage"/>.</summary>
     /// <value>Null: a generated name.</value>
     public string? StudyName { get; init; }
@@ -118,6 +125,11 @@ public sealed class TuneOptions
         if (BootstrapResamples < 100)
         {
             errors.Add($"BootstrapResamples must be at least 100, got {BootstrapResamples}.");
+        }
+
+        if (Storage is not null && StorageUrl is not null)
+        {
+            errors.Add($"Set Storage or StorageUrl ({StorageUrl}), not both.");
         }
 
         if (SearchSpaces is { Count: 0 } || Trainers is { Count: 0 })

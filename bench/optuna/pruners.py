@@ -116,6 +116,34 @@ def digits_objective(seed, steps, data):
     return objective
 
 
+# Per-instance scores (for Hone's Wilcoxon pruner; Optuna 3.1 has none): instance i of R has centre
+# c_i = 0.8 (sin 1.7i, cos 2.3i) and loss |x - c_i|^2 + 0.1 |x|_1 over x in [-1, 1]^2; instances are evaluated in a
+# shuffled order, instance i's loss reported at step i; the value is the mean; the budget counts instances.
+def instance_loss(x1, x2, i):
+    c1 = 0.8 * math.sin(1.7 * i)
+    c2 = 0.8 * math.cos(2.3 * i)
+    return (x1 - c1) ** 2 + (x2 - c2) ** 2 + 0.1 * (abs(x1) + abs(x2))
+
+
+def instances_objective(seed, steps):
+    def objective(trial, record):
+        x1 = trial.suggest_float("x1", -1.0, 1.0)
+        x2 = trial.suggest_float("x2", -1.0, 1.0)
+        order = np.random.default_rng([seed, trial.number]).permutation(steps)
+        total = 0.0
+        for k, i in enumerate(order):
+            loss = instance_loss(x1, x2, int(i))
+            total += loss
+            trial.report(loss, int(i))
+            if trial.should_prune():
+                record(k + 1, None)
+                raise optuna.TrialPruned()
+        record(steps, total / steps)
+        return total / steps
+
+    return objective
+
+
 def make_pruner(name, steps):
     p = optuna.pruners
     if name == "none":
@@ -131,7 +159,12 @@ def make_pruner(name, steps):
 
 def run(problem, pruner_name, seed, args, data):
     steps_per_trial = args.steps
-    objective = (curves_objective if problem == "curves" else lambda s, n: digits_objective(s, n, data))(seed, steps_per_trial)
+    if problem == "curves":
+        objective = curves_objective(seed, steps_per_trial)
+    elif problem == "instances":
+        objective = instances_objective(seed, steps_per_trial)
+    else:
+        objective = digits_objective(seed, steps_per_trial, data)
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed), pruner=make_pruner(pruner_name, steps_per_trial))
     steps, values = [], []
     budget = args.trials * steps_per_trial

@@ -21,10 +21,10 @@ namespace Hone.Bench.Commands;
 internal static class PrunerCommand
 {
     public const string Usage =
-        "pruners [--problems curves,digits] [--pruners none,median,asha,hyperband] [--seeds 10] [--trials 100] [--max-trials 600]\n" +
+        "pruners [--problems curves,digits,instances] [--pruners none,median,asha,hyperband,wilcoxon] [--seeds 10] [--trials 100] [--max-trials 600]\n" +
         "            [--steps 27] [--no-optuna] [--out file.jsonl] [--python /usr/bin/python3]";
 
-    private static readonly string[] PrunerNames = ["none", "median", "asha", "hyperband"];
+    private static readonly string[] PrunerNames = ["none", "median", "asha", "hyperband", "wilcoxon"];
 
     public static int Run(BenchArgs args)
     {
@@ -57,10 +57,12 @@ internal static class PrunerCommand
             }
         }
 
-        if (!noOptuna)
+        // Optuna 3.1 has no Wilcoxon pruner: that row is Hone's only.
+        var optunaPruners = pruners.Where(p => p != "wilcoxon").ToList();
+        if (!noOptuna && optunaPruners.Count > 0)
         {
             var stdout = python.Run(RepoPaths.OptunaScript("pruners.py"),
-                "--problems", string.Join(',', problems), "--pruners", string.Join(',', pruners),
+                "--problems", string.Join(',', problems), "--pruners", string.Join(',', optunaPruners),
                 "--seeds", seeds.ToString(CultureInfo.InvariantCulture), "--trials", trials.ToString(CultureInfo.InvariantCulture),
                 "--max-trials", maxTrials.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture),
                 "--root", RepoPaths.Root);
@@ -119,6 +121,7 @@ internal static class PrunerCommand
         "median" => new MedianPruner(new() { StartupTrials = 5, WarmupSteps = 3 }),
         "asha" => new SuccessiveHalvingPruner(new() { MinResource = 1, ReductionFactor = 3 }),
         "hyperband" => new HyperbandPruner(new() { MinResource = 1, MaxResource = steps, ReductionFactor = 3 }),
+        "wilcoxon" => new WilcoxonPruner(new() { PThreshold = 0.1 }),
         _ => throw new UsageException($"Unknown pruner \"{name}\"."),
     };
 

@@ -12,7 +12,7 @@ namespace Hone.Bench.Commands;
 /// </summary>
 internal static class PrunerProblems
 {
-    public static readonly string[] Names = ["curves", "digits"];
+    public static readonly string[] Names = ["curves", "digits", "instances"];
 
     public delegate double Objective(Trial trial, Action<int, double?> record);
 
@@ -20,6 +20,7 @@ internal static class PrunerProblems
     {
         "curves" => Curves(seed, steps),
         "digits" => Digits(seed, steps, DigitsData.Value),
+        "instances" => Instances(seed, steps),
         _ => throw new UsageException($"Unknown pruner problem \"{name}\"; known: {string.Join(", ", Names)}."),
     };
 
@@ -59,6 +60,42 @@ internal static class PrunerProblems
 
         record(steps, y);
         return y;
+    };
+
+    /// <summary>
+    /// Per-instance scores, for the Wilcoxon pruner (minimize the mean): instance i (of R) has centre
+    /// c_i = 0.8·(sin 1.7i, cos 2.3i) and loss |x − c_i|² + 0.1·|x|₁ over x ∈ [−1, 1]²; each trial evaluates the
+    /// instances in a shuffled order and reports instance i's loss at step i; the value is the mean, and the budget
+    /// counts the instances evaluated.
+    /// </summary>
+    public static double InstanceLoss(double x1, double x2, int i)
+    {
+        var c1 = 0.8 * Math.Sin(1.7 * i);
+        var c2 = 0.8 * Math.Cos(2.3 * i);
+        return ((x1 - c1) * (x1 - c1)) + ((x2 - c2) * (x2 - c2)) + (0.1 * (Math.Abs(x1) + Math.Abs(x2)));
+    }
+
+    private static Objective Instances(int seed, int steps) => (trial, record) =>
+    {
+        var x1 = trial.SuggestFloat("x1", -1, 1);
+        var x2 = trial.SuggestFloat("x2", -1, 1);
+        var order = Enumerable.Range(0, steps).ToArray();
+        new Random(HashCode.Combine(seed, trial.Number)).Shuffle(order);
+        var sum = 0.0;
+        for (var k = 0; k < steps; k++)
+        {
+            var loss = InstanceLoss(x1, x2, order[k]);
+            sum += loss;
+            trial.Report(loss, order[k]);
+            if (trial.ShouldPrune())
+            {
+                record(k + 1, null);
+                throw new TrialPrunedException();
+            }
+        }
+
+        record(steps, sum / steps);
+        return sum / steps;
     };
 
     private static double Gaussian(Random rng)

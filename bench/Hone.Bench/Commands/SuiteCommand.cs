@@ -19,7 +19,7 @@ namespace Hone.Bench.Commands;
 internal static class SuiteCommand
 {
     public const string Usage =
-        "suite [--samplers random,...] [--optuna-samplers random,tpe,...] [--seeds 10] [--first-seed 0] [--budget 200]\n" +
+        "suite [--samplers random,...] [--optuna-samplers random,tpe,...] [--seeds 10] [--first-seed 1] [--budget 200]\n" +
         "            [--functions branin2,...] [--checkpoints 25,50,100,200] [--out bench/results] [--jobs 1] [--python /usr/bin/python3]\n" +
         "        suite --check   (functions.json up to date; C# and Python give the same values)";
 
@@ -29,7 +29,7 @@ internal static class SuiteCommand
         var samplers = args.List("samplers", ["random"]);
         var optunaSamplers = args.List("optuna-samplers", []);
         var seeds = args.Int("seeds", 10, min: 1);
-        var firstSeed = args.Int("first-seed", 0, min: 0);
+        var firstSeed = args.Int("first-seed", 1, min: 0);
         var budget = args.Int("budget", 200, min: 1);
         var functions = args.List("functions", ProblemCatalog.Names).Select(ProblemCatalog.Get).ToList();
         var checkpoints = args.IntList("checkpoints", [25, 50, 100, 200]).Where(c => c <= budget).ToList();

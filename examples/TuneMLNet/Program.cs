@@ -92,9 +92,9 @@ internal sealed class ConsoleProgress : IProgress<TuneProgress>
 {
     public void Report(TuneProgress p)
     {
-        var value = p.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+        var value = p.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "";
         var best = p.BestValue is { } b ? b.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
         var state = p.State == TrialState.Pruned ? $"pruned after {p.FoldsRun} fold{(p.FoldsRun == 1 ? "" : "s")}" : p.State.ToString().ToLowerInvariant();
-        Console.WriteLine($"trial {p.TrialNumber,3} ({p.TrialsPlanned} planned)  {p.Trainer,-24} {state,-22} {value,8}   best {best}   {p.Elapsed.TotalSeconds,6:0.0} s");
+        Console.WriteLine($"trial {p.TrialNumber,3} ({p.TrialsPlanned} planned)  {p.Trainer,-24} {state,-22} {value,8}   best {best}   {p.Elapsed.TotalSeconds,6:0.0} s{(p.FailReason is { } r ? "   " + r : "")}");
     }
 }

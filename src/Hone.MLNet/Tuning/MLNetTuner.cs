@@ -310,7 +310,8 @@ public sealed class MLNetTuner
         }
 
         var trainer = trial.UserAttrs.TryGetValue("trainer", out var t) ? t.GetString() ?? "?" : "?";
-        return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.Value, trial.IntermediateValues.Count, best, elapsed);
+        var reason = trial.SystemAttrs.TryGetValue("fail_reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.State == TrialState.Complete ? trial.Value : null, trial.IntermediateValues.Count, best, elapsed, reason);
     }
 
     /// <summary>Fits and scores configurations on the folds; each fit gets a fresh MLContext with the run's seed, so a configuration's score does not depend on trial order or parallelism.</summary>

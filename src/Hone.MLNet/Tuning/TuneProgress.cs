@@ -11,5 +11,7 @@ namespace Hone.MLNet.Tuning;
 /// <param name="FoldsRun">How many folds were scored before the trial ended.</param>
 /// <param name="BestValue">The best mean fold score so far.</param>
 /// <param name="Elapsed">Time since tuning started.</param>
+/// <param name="FailReason">Why the trial failed (exception type and message), for Fail trials.</param>
 public readonly record struct TuneProgress(
-    int TrialNumber, int TrialsPlanned, TrialState State, string Trainer, double? Value, int FoldsRun, double? BestValue, TimeSpan Elapsed);
+    int TrialNumber, int TrialsPlanned, TrialState State, string Trainer, double? Value, int FoldsRun, double? BestValue, TimeSpan Elapsed,
+    string? FailReason = null);

@@ -204,8 +204,8 @@ public sealed class TuneResult
         void Line(string text) => b.Append(text).Append('\n');
         Line($"Task {Task.ShortName()}, metric {m} ({Direction.ToString().ToLowerInvariant()}), label \"{LabelColumn}\", {FeatureNames.Count} features");
         Line($"Rows: {RowCount} = {TuningRows.Count} tuning + {TestRows.Count} test; validation {Validation}; {Seeds}");
-        Line($"Trials: {TrialsRun} run, {TrialsComplete} complete, {TrialsPruned} pruned, {TrialsFailed} failed; " +
-             $"pruning saved ~{PruningTimeSaved.TotalSeconds:0.0} s of {TuningElapsed.TotalSeconds:0.0} s tuning");
+        Line($"Trials: {TrialsRun} run, {TrialsComplete} complete, {TrialsPruned} pruned, {TrialsFailed} failed; tuning took {TuningElapsed.TotalSeconds:0.0} s, " +
+             $"and pruning saved an estimated {PruningTimeSaved.TotalSeconds:0.0} s (the pruned trials' remaining folds at their mean fold time)");
         Line("");
         Line($"Best trial #{BestTrialNumber}: {BestTrainer}");
         foreach (var (name, value) in BestParameters)

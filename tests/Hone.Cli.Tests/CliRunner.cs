@@ -17,11 +17,11 @@ public static class CliRunner
 
     public static async Task<CliResult> RunAsync(params string[] args) => await RunAsync(args, CancellationToken.None);
 
-    public static async Task<CliResult> RunAsync(string[] args, CancellationToken interrupt)
+    public static async Task<CliResult> RunAsync(string[] args, CancellationToken interrupt, bool terminal = false)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await HoneCli.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(error), terminal: false, interrupt);
+        var code = await HoneCli.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(error), terminal, interrupt);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -130,6 +130,18 @@ internal static class OptimizeCommands
         }
 
         var plain = new PlainDisplay(context.Output, context.Error);
-        return context.Terminal ? new Running.LiveDisplay(AnsiConsole.Console, plain) : plain;
+        if (!context.Terminal)
+        {
+            return plain;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Output),
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.Yes,
+        });
+        return new Running.LiveDisplay(console, plain);
     }
 }

@@ -19,12 +19,16 @@ internal sealed class SweepRunner
     /// <summary>System attribute of a trial stopped by Ctrl+C: it does not count toward the sweep's trial budget.</summary>
     public const string InterruptedKey = "hone_interrupted";
 
+    /// <summary>How often a running trial's heartbeat is recorded, so that other runs can tell it is alive.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
+
     private readonly SweepFile _sweep;
     private readonly RunSettings _settings;
     private readonly RunDisplay _display;
     private readonly TrialRunner _runner;
     private readonly Lock _gate = new();
     private int _launched;
+    private Storage.IStorage? _storage;
     private Exception? _fatal;
 
     public SweepRunner(SweepFile sweep, RunSettings settings, RunDisplay display)
@@ -38,7 +42,7 @@ internal sealed class SweepRunner
     /// <summary>Runs the sweep; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken interrupt, CancellationToken killNow)
     {
-        var storage = StorageFactory.Open(_sweep.Storage);
+        var storage = _storage = StorageFactory.Open(_sweep.Storage);
         var study = Study.Create(new StudyOptions
         {
             Name = _sweep.StudyName,
@@ -47,7 +51,14 @@ internal sealed class SweepRunner
             Pruner = _sweep.CreatePruner(),
             Storage = storage,
             LoadIfExists = true,
+            HeartbeatInterval = HeartbeatInterval,
         });
+
+        // Trials of a hone process that was killed outright (no heartbeat for two intervals) are failed now.
+        foreach (var stale in study.FailStaleTrials())
+        {
+            _display.Note($"trial {stale.Number} was left running by a process that stopped; recorded as failed");
+        }
 
         var done = study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Fail).Count(t => !t.SystemAttrs.ContainsKey(InterruptedKey));
         var target = _settings.Trials ?? _sweep.Trials;
@@ -146,6 +157,8 @@ internal sealed class SweepRunner
             state.Start(trial.Number);
             _display.TrialStarted(state, trial.Number, parameters);
             TrialOutcome outcome;
+            var trialId = Find(study, trial.Number).TrialId;
+            using var heartbeat = new Timer(_ => Beat(trialId), null, TimeSpan.Zero, HeartbeatInterval);
             try
             {
                 outcome = await _runner.RunAsync(trial, parameters, study.Name, interrupt, killNow, _display.Note).ConfigureAwait(false);
@@ -200,6 +213,18 @@ internal sealed class SweepRunner
                 SetFatal(e);
                 return;
             }
+        }
+    }
+
+    private void Beat(long trialId)
+    {
+        try
+        {
+            _storage!.RecordHeartbeat(trialId);
+        }
+        catch (Exception e) when (e is Storage.StorageException or TrialFinishedException or InvalidOperationException)
+        {
+            _display.Note($"could not record a heartbeat: {e.Message}");
         }
     }
 

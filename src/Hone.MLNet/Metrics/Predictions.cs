@@ -1,3 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
 namespace Hone.MLNet.Metrics;
 
 /// <summary>
@@ -50,4 +53,55 @@ public sealed class Predictions
 
     /// <summary>Computes a metric over the given rows (repeats allowed, as in a bootstrap resample).</summary>
     public double Compute(TuningMetric metric, IReadOnlyList<int> rows) => MetricCalculator.Compute(metric, this, rows);
+
+    /// <summary>
+    /// Reads an ML.NET scored data view: binary "Score", "Probability" (if present) and "PredictedLabel";
+    /// multiclass "Score" (normalized to sum 1 when non-negative) and the key "PredictedLabel"; regression "Score".
+    /// </summary>
+    /// <param name="scored">The transformed data.</param>
+    /// <param name="task">The task.</param>
+    /// <param name="labels">The true labels of the scored rows, in order (0/1, class index, or value).</param>
+    /// <param name="classCount">The number of classes (multiclass).</param>
+    public static Predictions FromScoredData(IDataView scored, TuningTask task, double[] labels, int classCount = 0)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        ArgumentNullException.ThrowIfNull(labels);
+        switch (task)
+        {
+            case TuningTask.BinaryClassification:
+                {
+                    var scores = scored.GetColumn<float>("Score").Select(v => (double)v).ToArray();
+                    var probabilities = scored.Schema.GetColumnOrNull("Probability") is null
+                        ? null
+                        : scored.GetColumn<float>("Probability").Select(v => (double)v).ToArray();
+                    var predicted = scored.GetColumn<bool>("PredictedLabel").Select(v => v ? 1 : 0).ToArray();
+                    return new Predictions(task, labels, scores, probabilities, predicted);
+                }
+
+            case TuningTask.MulticlassClassification:
+                {
+                    var k = classCount;
+                    var probabilities = new double[labels.Length * k];
+                    var i = 0;
+                    foreach (var buffer in scored.GetColumn<VBuffer<float>>("Score"))
+                    {
+                        var dense = buffer.DenseValues().ToArray();
+                        var sum = dense.All(v => v >= 0) ? dense.Sum() : 0;
+                        for (var c = 0; c < k && c < dense.Length; c++)
+                        {
+                            probabilities[(i * k) + c] = sum > 0 ? dense[c] / sum : dense[c];
+                        }
+
+                        i++;
+                    }
+
+                    // The key column's raw values are 1-based (0 is missing).
+                    var predicted = scored.GetColumn<uint>("PredictedLabel").Select(v => (int)v - 1).ToArray();
+                    return new Predictions(task, labels, [], probabilities, predicted, k);
+                }
+
+            default:
+                return new Predictions(task, labels, scored.GetColumn<float>("Score").Select(v => (double)v).ToArray());
+        }
+    }
 }

@@ -370,49 +370,8 @@ public sealed class MLNetTuner
             return Predictions(model.Transform(view), rows);
         }
 
-        private Predictions Predictions(IDataView scored, IReadOnlyList<int> rows)
-        {
-            var labels = rows.Select(r => _data.Labels[r]).ToArray();
-            switch (_data.Task)
-            {
-                case TuningTask.BinaryClassification:
-                    {
-                        var scores = scored.GetColumn<float>("Score").Select(v => (double)v).ToArray();
-                        var probabilities = scored.Schema.GetColumnOrNull("Probability") is null
-                            ? null
-                            : scored.GetColumn<float>("Probability").Select(v => (double)v).ToArray();
-                        var predicted = scored.GetColumn<bool>("PredictedLabel").Select(v => v ? 1 : 0).ToArray();
-                        return new Predictions(TuningTask.BinaryClassification, labels, scores, probabilities, predicted);
-                    }
-
-                case TuningTask.MulticlassClassification:
-                    {
-                        var k = _data.ClassCount;
-                        var probabilities = new double[rows.Count * k];
-                        var i = 0;
-                        foreach (var buffer in scored.GetColumn<VBuffer<float>>("Score"))
-                        {
-                            var dense = buffer.DenseValues().ToArray();
-                            var sum = dense.All(v => v >= 0) ? dense.Sum() : 0;
-                            for (var c = 0; c < k && c < dense.Length; c++)
-                            {
-                                probabilities[(i * k) + c] = sum > 0 ? dense[c] / sum : dense[c];
-                            }
-
-                            i++;
-                        }
-
-                        var predicted = scored.GetColumn<uint>("PredictedLabel").Select(v => (int)v - 1).ToArray();
-                        return new Predictions(TuningTask.MulticlassClassification, labels, [], probabilities, predicted, k);
-                    }
-
-                default:
-                    {
-                        var scores = scored.GetColumn<float>("Score").Select(v => (double)v).ToArray();
-                        return new Predictions(TuningTask.Regression, labels, scores);
-                    }
-            }
-        }
+        private Predictions Predictions(IDataView scored, IReadOnlyList<int> rows) =>
+            Metrics.Predictions.FromScoredData(scored, _data.Task, rows.Select(r => _data.Labels[r]).ToArray(), _data.ClassCount);
     }
 }
 

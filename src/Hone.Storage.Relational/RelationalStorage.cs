@@ -24,6 +24,7 @@ namespace Hone.Storage.Relational;
 public abstract class RelationalStorage : IStorage
 {
     private readonly ConcurrentDictionary<string, Distribution> _distributions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _loadSql = new(StringComparer.Ordinal);
 
     private protected RelationalStorage(SqlBackend backend)
     {
@@ -450,47 +451,74 @@ public abstract class RelationalStorage : IStorage
         return state.IsFinished() ? throw new TrialFinishedException(n, state, attempted) : (n, state);
     }
 
-    /// <summary>Reads every trial matching <paramref name="filter"/> (SQL over <c>trials t</c>), ordered by number.</summary>
+    /// <summary>
+    /// Reads every trial matching <paramref name="filter"/> (SQL over <c>trials t</c>), ordered by number, in one
+    /// statement: the trial rows and their children as one UNION ALL, told apart by the first column.
+    /// </summary>
     private List<FrozenTrial> LoadTrials(Db db, string filter, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         var builders = new Dictionary<long, TrialBuilder>();
-        var order = new List<TrialBuilder>();
-        db.Read($"SELECT t.trial_id, t.number, t.state, t.datetime_start, t.datetime_complete FROM trials t WHERE {filter} ORDER BY t.number, t.trial_id", r =>
+        db.Read(LoadSql(filter), r =>
         {
-            var b = new TrialBuilder
+            var id = r.GetInt64(1);
+            if (!builders.TryGetValue(id, out var b))
             {
-                TrialId = r.GetInt64(0),
-                Number = r.IsDBNull(1) ? 0 : r.GetInt32(1),
-                State = ParseState(r.GetString(2)),
-                Start = r.IsDBNull(3) ? null : Backend.ReadTime(r, 3),
-                Complete = r.IsDBNull(4) ? null : Backend.ReadTime(r, 4),
-            };
-            builders[b.TrialId] = b;
-            order.Add(b);
+                builders[id] = b = new TrialBuilder { TrialId = id };
+            }
+
+            switch (r.GetInt32(0))
+            {
+                case 0:
+                    b.Found = true;
+                    b.Number = r.IsDBNull(2) ? 0 : (int)r.GetInt64(2);
+                    b.State = ParseState(r.GetString(3));
+                    b.Start = r.IsDBNull(4) ? null : SqlBackend.ParseTime(r.GetString(4));
+                    b.Complete = r.IsDBNull(5) ? null : SqlBackend.ParseTime(r.GetString(5));
+                    break;
+                case 1:
+                    var name = r.GetString(3);
+                    (b.Params ??= [])[name] = r.GetDouble(6);
+                    (b.Distributions ??= [])[name] = ParseDistribution(r.GetString(4));
+                    break;
+                case 2:
+                    (b.Values ??= []).Add(((int)r.GetInt64(2), ReadValue(r, 6, r.GetString(3))));
+                    break;
+                case 3:
+                    (b.Intermediate ??= [])[(int)r.GetInt64(2)] = ReadValue(r, 6, r.GetString(3));
+                    break;
+                case 4:
+                    (b.UserAttrs ??= [])[r.GetString(3)] = AttributeValue.Parse(r.GetString(4));
+                    break;
+                default:
+                    (b.SystemAttrs ??= [])[r.GetString(3)] = AttributeValue.Parse(r.GetString(4));
+                    break;
+            }
         }, parameters);
-        if (order.Count == 0)
+        var trials = new List<FrozenTrial>(builders.Count);
+        foreach (var b in builders.Values)
         {
-            return [];
+            if (b.Found)
+            {
+                trials.Add(b.Build());
+            }
         }
 
-        var of = $"IN (SELECT t.trial_id FROM trials t WHERE {filter})";
-        db.Read($"SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE trial_id {of}", r =>
-        {
-            var b = builders[r.GetInt64(0)];
-            var name = r.GetString(1);
-            (b.Params ??= [])[name] = r.GetDouble(2);
-            (b.Distributions ??= [])[name] = ParseDistribution(r.GetString(3));
-        }, parameters);
-        db.Read($"SELECT trial_id, objective, value, value_type FROM trial_values WHERE trial_id {of}", r =>
-            (builders[r.GetInt64(0)].Values ??= []).Add((r.GetInt32(1), ReadValue(r, 2, r.GetString(3)))), parameters);
-        db.Read($"SELECT trial_id, step, intermediate_value, intermediate_value_type FROM trial_intermediate_values WHERE trial_id {of}", r =>
-            (builders[r.GetInt64(0)].Intermediate ??= [])[r.GetInt32(1)] = ReadValue(r, 2, r.GetString(3)), parameters);
-        db.Read($"SELECT trial_id, \"key\", value_json FROM trial_user_attributes WHERE trial_id {of}", r =>
-            (builders[r.GetInt64(0)].UserAttrs ??= [])[r.GetString(1)] = AttributeValue.Parse(r.GetString(2)), parameters);
-        db.Read($"SELECT trial_id, \"key\", value_json FROM trial_system_attributes WHERE trial_id {of}", r =>
-            (builders[r.GetInt64(0)].SystemAttrs ??= [])[r.GetString(1)] = AttributeValue.Parse(r.GetString(2)), parameters);
-        return order.ConvertAll(b => b.Build());
+        trials.Sort((x, y) => x.Number != y.Number ? x.Number.CompareTo(y.Number) : x.TrialId.CompareTo(y.TrialId));
+        return trials;
     }
+
+    private string LoadSql(string filter) => _loadSql.GetOrAdd(filter, f =>
+    {
+        var of = $"trial_id IN (SELECT t.trial_id FROM trials t WHERE {f})";
+        return
+            $"SELECT 0, t.trial_id, CAST(t.number AS BIGINT), {Backend.EnumAsText("t.state")}, {Backend.TimeAsText("t.datetime_start")}, " +
+            $"{Backend.TimeAsText("t.datetime_complete")}, CAST(NULL AS DOUBLE PRECISION) FROM trials t WHERE {f} " +
+            $"UNION ALL SELECT 1, trial_id, NULL, param_name, distribution_json, NULL, param_value FROM trial_params WHERE {of} " +
+            $"UNION ALL SELECT 2, trial_id, objective, {Backend.EnumAsText("value_type")}, NULL, NULL, value FROM trial_values WHERE {of} " +
+            $"UNION ALL SELECT 3, trial_id, step, {Backend.EnumAsText("intermediate_value_type")}, NULL, NULL, intermediate_value FROM trial_intermediate_values WHERE {of} " +
+            $"UNION ALL SELECT 4, trial_id, NULL, \"key\", value_json, NULL, NULL FROM trial_user_attributes WHERE {of} " +
+            $"UNION ALL SELECT 5, trial_id, NULL, \"key\", value_json, NULL, NULL FROM trial_system_attributes WHERE {of}";
+    });
 
     private Distribution ParseDistribution(string json) =>
         _distributions.TryGetValue(json, out var d) ? d : _distributions.GetOrAdd(json, DistributionJson.Deserialize(json));
@@ -531,13 +559,15 @@ public abstract class RelationalStorage : IStorage
     {
         public long TrialId { get; init; }
 
-        public int Number { get; init; }
+        public bool Found { get; set; }
 
-        public TrialState State { get; init; }
+        public int Number { get; set; }
 
-        public DateTime? Start { get; init; }
+        public TrialState State { get; set; }
 
-        public DateTime? Complete { get; init; }
+        public DateTime? Start { get; set; }
+
+        public DateTime? Complete { get; set; }
 
         public Dictionary<string, double>? Params { get; set; }
 

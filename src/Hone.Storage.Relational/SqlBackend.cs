@@ -38,6 +38,21 @@ internal abstract class SqlBackend
     /// <summary>Reads a timestamp column as UTC.</summary>
     public abstract DateTime ReadTime(DbDataReader reader, int ordinal);
 
+    /// <summary>SQL that reads a timestamp column as text in <see cref="TimeFormat"/>.</summary>
+    public abstract string TimeAsText(string column);
+
+    /// <summary>SQL that reads an enum column as text.</summary>
+    public abstract string EnumAsText(string column);
+
+    /// <summary>How timestamps are written as text (SQLAlchemy's format for SQLite).</summary>
+    public const string TimeFormat = "yyyy-MM-dd HH:mm:ss.ffffff";
+
+    private static readonly string[] ReadFormats = [TimeFormat, "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss"];
+
+    /// <summary>Parses a timestamp written as text (with or without fractional seconds) as UTC.</summary>
+    public static DateTime ParseTime(string text) =>
+        DateTime.SpecifyKind(DateTime.ParseExact(text, ReadFormats, CultureInfo.InvariantCulture, DateTimeStyles.None), DateTimeKind.Utc);
+
     /// <summary>The clock heartbeats are compared against: the database server's where there is one.</summary>
     public virtual DateTime Now(Db db) => TimeProvider.System.GetUtcNow().UtcDateTime;
 

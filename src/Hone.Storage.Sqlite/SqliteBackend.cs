@@ -12,12 +12,11 @@ namespace Hone.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteBackend : SqlBackend, IDisposable
 {
-    private const string TimeFormat = "yyyy-MM-dd HH:mm:ss.ffffff";
-    private static readonly string[] ReadFormats = [TimeFormat, "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"];
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, System.Data.Common.DbCommand> _statements = new(StringComparer.Ordinal);
 
-    public SqliteBackend(StorageUrl url, string path, TimeSpan busyTimeout)
+    public SqliteBackend(StorageUrl url, string path, TimeSpan busyTimeout, string synchronous)
         : base(url)
     {
         Path = path;
@@ -46,7 +45,7 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
             _connection.Open();
             using var pragmas = _connection.CreateCommand();
             pragmas.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};");
             pragmas.ExecuteNonQuery();
         }
         catch (SqliteException e)
@@ -68,9 +67,11 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
 
     public override object Time(DateTime utc) => utc.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
-    public override DateTime ReadTime(DbDataReader reader, int ordinal) =>
-        DateTime.SpecifyKind(
-            DateTime.ParseExact(reader.GetString(ordinal), ReadFormats, CultureInfo.InvariantCulture, DateTimeStyles.None), DateTimeKind.Utc);
+    public override DateTime ReadTime(DbDataReader reader, int ordinal) => ParseTime(reader.GetString(ordinal));
+
+    public override string TimeAsText(string column) => column;
+
+    public override string EnumAsText(string column) => column;
 
     public override T Run<T>(bool write, Func<Db, T> body)
     {
@@ -81,7 +82,7 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
                 try
                 {
                     using var transaction = _connection.BeginTransaction(deferred: !write);
-                    var result = body(new Db(_connection, transaction, this));
+                    var result = body(new Db(_connection, transaction, this, _statements));
                     transaction.Commit();
                     return result;
                 }
@@ -141,5 +142,17 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
         return 0;
     });
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var command in _statements.Values)
+            {
+                command.Dispose();
+            }
+
+            _statements.Clear();
+            _connection.Dispose();
+        }
+    }
 }

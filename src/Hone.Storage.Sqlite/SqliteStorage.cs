@@ -7,8 +7,10 @@ namespace Hone.Storage.Sqlite;
 /// machine share the file, and Optuna's tools (optuna-dashboard, <c>optuna.load_study</c>) read it as is.
 /// </summary>
 /// <remarks>
-/// <para>WAL journal with <c>synchronous=FULL</c> (a committed change survives a crash or power loss), a busy
-/// timeout, and <c>BEGIN IMMEDIATE</c> for every write. Keep the file on a local disk: network file systems break
+/// <para>WAL journal, a busy timeout, and <c>BEGIN IMMEDIATE</c> for every write. By default <c>synchronous=NORMAL</c>:
+/// a committed change survives the process being killed at any instant (SQLite's WAL is always consistent), and the
+/// last commits before an operating-system crash or power loss may roll back. Add <c>?synchronous=full</c> to the URL
+/// to fsync every commit (power-loss durable, one disk flush per state change). Keep the file on a local disk: network file systems break
 /// SQLite's locking. For many machines use PostgreSQL.</para>
 /// <para>Open one with <c>new SqliteStorage("hone.db")</c> or through a URL (<c>sqlite:///hone.db</c>) in
 /// <see cref="Studies.StudyOptions.StorageUrl"/>.</para>
@@ -61,6 +63,27 @@ public sealed class SqliteStorage : RelationalStorage, IDisposable
             throw new StorageException(url, "names no database file; write sqlite:///relative/path.db or sqlite:////absolute/path.db.");
         }
 
-        return new SqliteBackend(url, path, DefaultBusyTimeout);
+        var synchronous = "NORMAL";
+        var busy = DefaultBusyTimeout;
+        var q = url.Value.IndexOf('?', StringComparison.Ordinal);
+        foreach (var pair in q < 0 ? [] : url.Value[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            var value = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : string.Empty;
+            switch (kv[0].ToLowerInvariant())
+            {
+                case "synchronous" when value.ToUpperInvariant() is "OFF" or "NORMAL" or "FULL" or "EXTRA":
+                    synchronous = value.ToUpperInvariant();
+                    break;
+                case "timeout" when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
+                    busy = TimeSpan.FromSeconds(seconds);
+                    break;
+                default:
+                    throw new StorageException(url,
+                        $"unknown or invalid option \"{pair}\"; SQLite URLs take synchronous=normal|full|extra|off and timeout=SECONDS (the busy timeout).");
+            }
+        }
+
+        return new SqliteBackend(url, path, busy, synchronous);
     }
 }

@@ -1,0 +1,159 @@
+// Storage overhead benchmark: Hone vs Optuna 3.1 (Debian's python3-optuna) on the same database engine,
+// in one run. See docs/benchmarks.md.
+//
+// usage: dotnet run -c Release --project bench/Hone.Bench.Storage -- [--trials 1000] [--workers 8] [--repeat 3]
+//            [--sqlite-dir DIR] [--postgres URL]
+//        (internal) ... worker URL STUDY TRIALS
+using System.Diagnostics;
+using System.Globalization;
+using Hone.Samplers;
+using Hone.Studies;
+using Hone.Trials;
+
+var inv = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] == "worker")
+{
+    var study = Study.Load(new StudyOptions { Name = args[2], StorageUrl = args[1], Sampler = new RandomSampler() });
+    var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+    study.Optimize(Objective, new OptimizeOptions { Trials = int.Parse(args[3], inv) });
+    Console.WriteLine(string.Create(inv, $"{start} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0}"));
+    return 0;
+}
+
+var options = new Dictionary<string, string>();
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    options[args[i].TrimStart('-')] = args[i + 1];
+}
+
+var trials = int.Parse(options.GetValueOrDefault("trials", "1000"), inv);
+var workers = int.Parse(options.GetValueOrDefault("workers", "8"), inv);
+var repeat = int.Parse(options.GetValueOrDefault("repeat", "3"), inv);
+var dir = options.GetValueOrDefault("sqlite-dir", Path.Combine(Path.GetTempPath(), "hone-bench-storage"));
+Directory.CreateDirectory(dir);
+var backends = new List<(string Name, Func<string> NewUrl)> { ("SQLite", () => "sqlite:///" + Path.Combine(dir, $"b-{Guid.NewGuid():N}.db")) };
+if (options.TryGetValue("postgres", out var pg))
+{
+    backends.Add(("PostgreSQL", () => { ResetPostgres(pg); return pg; }));
+}
+
+var script = Path.Combine(AppContext.BaseDirectory, "storage.py");
+Console.WriteLine(string.Create(inv, $"# {trials} trials, random sampler, objective x^2 + y^2 (two float params); median of {repeat} runs"));
+Console.WriteLine("| backend | measure | Hone | Optuna 3.1 | Optuna / Hone |");
+Console.WriteLine("|---|---|---|---|---|");
+foreach (var (name, newUrl) in backends)
+{
+    // SQLite: Hone's default (WAL, synchronous=NORMAL) and fully synced commits (synchronous=FULL); Optuna as it ships.
+    string[] variants = name == "SQLite" ? [string.Empty, "?synchronous=full"] : [string.Empty];
+    if (options.TryGetValue("hone-only", out var only))
+    {
+        foreach (var variant in only.Split(','))
+        {
+            var t = Median(Enumerable.Range(0, repeat).Select(_ => HoneSingle(newUrl() + variant, trials)));
+            Console.WriteLine(string.Create(inv, $"| {name} {variant} | ms per trial, 1 process | {t * 1000 / trials:0.00} | | |"));
+        }
+
+        continue;
+    }
+
+    var optuna = Median(Enumerable.Range(0, repeat).Select(_ => OptunaSingle(newUrl(), trials)));
+    var optunaTput = Median(Enumerable.Range(0, repeat).Select(_ => Concurrent(newUrl(), string.Empty, trials, workers, optunaWorkers: true)));
+    foreach (var variant in variants)
+    {
+        var label = variant.Length == 0 ? name : $"{name} ({variant.TrimStart('?')})";
+        var hone = Median(Enumerable.Range(0, repeat).Select(_ => HoneSingle(newUrl() + variant, trials)));
+        Console.WriteLine(string.Create(inv, $"| {label} | ms per trial, 1 process | {hone * 1000 / trials:0.00} | {optuna * 1000 / trials:0.00} | {optuna / hone:0.0}x |"));
+        var honeTput = Median(Enumerable.Range(0, repeat).Select(_ => Concurrent(newUrl(), variant, trials, workers, optunaWorkers: false)));
+        Console.WriteLine(string.Create(inv, $"| {label} | trials/s, {workers} processes | {honeTput:0} | {optunaTput:0} | {honeTput / optunaTput:0.0}x |"));
+    }
+}
+
+return 0;
+
+static double Objective(Trial t)
+{
+    var x = t.SuggestFloat("x", -10, 10);
+    var y = t.SuggestFloat("y", -10, 10);
+    return x * x + y * y;
+}
+
+static double HoneSingle(string url, int trials)
+{
+    var study = Study.Create(new StudyOptions { StorageUrl = url, Sampler = new RandomSampler(1) });
+    study.Optimize(Objective, new OptimizeOptions { Trials = 5 }); // warm up the JIT on this database
+    var sw = Stopwatch.StartNew();
+    study.Optimize(Objective, new OptimizeOptions { Trials = trials });
+    return sw.Elapsed.TotalSeconds;
+}
+
+double OptunaSingle(string url, int trials) =>
+    double.Parse(Run("/usr/bin/python3", [script, "single", url, trials.ToString(inv)]).Trim(), inv);
+
+double Concurrent(string url, string honeOptions, int trials, int workers, bool optunaWorkers)
+{
+    var name = $"c-{Guid.NewGuid():N}";
+    if (optunaWorkers)
+    {
+        Run("/usr/bin/python3", [script, "create", url, name]); // Optuna's own schema, so Optuna 3.1 opens it without flags
+    }
+    else
+    {
+        url += honeOptions;
+        Study.Create(new StudyOptions { Name = name, StorageUrl = url });
+    }
+
+    var per = trials / workers;
+    var processes = Enumerable.Range(0, workers).Select(_ => optunaWorkers
+        ? Start("/usr/bin/python3", [script, "worker", url, name, per.ToString(inv)])
+        : Start(Environment.ProcessPath!, [.. DotnetArgs(), "worker", url, name, per.ToString(inv)])).ToList();
+    var spans = processes.Select(p =>
+    {
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"worker failed: {p.StandardError.ReadToEnd()}");
+        }
+
+        var parts = output.Trim().Split(' ');
+        return (Start: double.Parse(parts[0], inv), End: double.Parse(parts[1], inv));
+    }).ToList();
+    return per * workers / (spans.Max(s => s.End) - spans.Min(s => s.Start));
+}
+
+static string[] DotnetArgs() =>
+    Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(Study).Assembly.Location.Replace("Hone.dll", "Hone.Bench.Storage.dll", StringComparison.Ordinal)] : [];
+
+static Process Start(string file, string[] arguments)
+{
+    var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    foreach (var a in arguments)
+    {
+        info.ArgumentList.Add(a);
+    }
+
+    return Process.Start(info)!;
+}
+
+static string Run(string file, string[] arguments)
+{
+    using var p = Start(file, arguments);
+    var output = p.StandardOutput.ReadToEnd();
+    var error = p.StandardError.ReadToEnd();
+    p.WaitForExit();
+    return p.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} failed: {error}");
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[sorted.Length / 2];
+}
+
+static void ResetPostgres(string url)
+{
+    foreach (var s in Hone.Storage.StorageUrl.Parse(url).Open().GetAllStudies())
+    {
+        Study.Delete(s.Name, url);
+    }
+}

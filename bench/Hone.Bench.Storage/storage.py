@@ -1,0 +1,39 @@
+"""Optuna's side of the storage benchmark: the same study as Hone's (random sampler, two floats, x^2 + y^2).
+
+usage: /usr/bin/python3 storage.py single URL TRIALS        -> prints seconds for TRIALS trials
+       /usr/bin/python3 storage.py create URL STUDY
+       /usr/bin/python3 storage.py worker URL STUDY TRIALS  -> prints "start end" (unix seconds) of its trials
+"""
+import sys
+import time
+
+import optuna
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def objective(trial):
+    x = trial.suggest_float("x", -10, 10)
+    y = trial.suggest_float("y", -10, 10)
+    return x * x + y * y
+
+
+def main():
+    mode, url = sys.argv[1], sys.argv[2]
+    if mode == "create":
+        optuna.create_study(study_name=sys.argv[3], storage=url)
+    elif mode == "single":
+        trials = int(sys.argv[3])
+        study = optuna.create_study(storage=url, sampler=optuna.samplers.RandomSampler(seed=1))
+        start = time.perf_counter()
+        study.optimize(objective, n_trials=trials)
+        print(time.perf_counter() - start)
+    else:
+        name, trials = sys.argv[3], int(sys.argv[4])
+        study = optuna.load_study(study_name=name, storage=url, sampler=optuna.samplers.RandomSampler())
+        start = time.time()
+        study.optimize(objective, n_trials=trials)
+        print(start, time.time())
+
+
+main()

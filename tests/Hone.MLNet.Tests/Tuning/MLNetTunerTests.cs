@@ -129,6 +129,52 @@ public class MLNetTunerTests
         Assert.Equal(StudyDirection.Maximize, result.Study.Direction);
     }
 
+    [Fact]
+    public void Same_seed_repeats_the_run_exactly()
+    {
+        TuneResult Run() => new MLNetTuner(new MLContext(0)).Tune(TestData.Iris(), "target", new TuneOptions
+        {
+            Task = TuningTask.MulticlassClassification,
+            Trainers = ["LbfgsMaximumEntropy"],
+            Trials = 3,
+            Seed = 11,
+        });
+
+        var a = Run();
+        var b = Run();
+        Assert.Equal(a.TestRows, b.TestRows);
+        Assert.Equal(a.Folds.Select(f => f.ValidRows), b.Folds.Select(f => f.ValidRows));
+        Assert.Equal(a.Study.Trials.Select(t => t.Value), b.Study.Trials.Select(t => t.Value));
+        Assert.Equal(a.Best.FoldScores, b.Best.FoldScores);
+        Assert.Equal(a.Test!.Value, b.Test!.Value);
+        Assert.Equal(new TuneSeeds(11, 11, 12, 13, 14), a.Seeds);
+    }
+
+    [Fact]
+    public void Time_ordered_validation_tests_on_the_last_rows_and_repeated_folds_report_every_step()
+    {
+        var tuner = new MLNetTuner(new MLContext(0));
+        var timed = tuner.Tune(TestData.Regression(), "y", new TuneOptions
+        {
+            Task = TuningTask.Regression,
+            Trainers = ["LightGbm"],
+            Trials = 1,
+            Validation = ValidationStrategy.TimeOrdered(3),
+        });
+        Assert.Equal(Enumerable.Range(96, 24), timed.TestRows);
+        Assert.All(timed.Folds, f => Assert.True(f.TrainRows.Max() < f.ValidRows.Min()));
+
+        var repeated = tuner.Tune(TestData.Iris(), "target", new TuneOptions
+        {
+            Task = TuningTask.MulticlassClassification,
+            Trainers = ["LbfgsMaximumEntropy"],
+            Trials = 1,
+            Validation = ValidationStrategy.RepeatedKFold(3, 2),
+        });
+        Assert.Equal(Enumerable.Range(0, 6), repeated.Study.Trials[0].IntermediateValues.Keys.Order());
+        Assert.Equal(6, repeated.Best.FoldScores.Count);
+    }
+
     private static string[] RowKeys(Hone.MLNet.Data.TabularData table)
     {
         var view = TestData.View(table);

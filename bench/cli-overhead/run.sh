@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-300}
-dotnet build -c Release src/Hone.Cli -v q -nologo >/dev/null
-HONE=(dotnet src/Hone.Cli/bin/Release/net10.0/Hone.Cli.dll)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+dotnet build -c Release src/Hone.Cli -v q -nologo > "$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
+HONE=(dotnet src/Hone.Cli/bin/Release/net10.0/Hone.Cli.dll)
 
 now() { date +%s.%N; }
 ms_per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.3f", (b - a) * 1000 / n }'; }

@@ -28,6 +28,7 @@ public static class HoneCli
         OptimizeCommands.Add(root, context);
         StudyCommands.Add(root, context);
         AskTellCommands.Add(root, context);
+        TuneCommand.Add(root, context);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -130,6 +130,25 @@ public class MLNetTunerTests
     }
 
     [Fact]
+    public void Parallel_trials_score_like_sequential_ones()
+    {
+        TuneResult Run(int parallelism) => new MLNetTuner(new MLContext(0)).Tune(TestData.Iris(), "target", new TuneOptions
+        {
+            Task = TuningTask.MulticlassClassification,
+            Trainers = ["LbfgsMaximumEntropy"],
+            Trials = 4,
+            Parallelism = parallelism,
+            Sampler = new Hone.Samplers.RandomSampler(seed: 4),
+            Pruner = NopPruner.Instance,
+        });
+
+        var sequential = Run(1);
+        var parallel = Run(2);
+        Assert.Equal(4, parallel.TrialsComplete);
+        Assert.Equal(sequential.Study.Trials.Select(t => t.Value), parallel.Study.Trials.Select(t => t.Value));
+    }
+
+    [Fact]
     public void Same_seed_repeats_the_run_exactly()
     {
         TuneResult Run() => new MLNetTuner(new MLContext(0)).Tune(TestData.Iris(), "target", new TuneOptions

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Hone.Studies;
 using Hone.Trials;
 
@@ -76,7 +77,7 @@ public sealed class WilcoxonPruner : IPruner
         var averageIsBest = maximize ? bestValue <= mean : bestValue >= mean;
 
         // Worse means smaller when maximizing (differences tend below 0), larger when minimizing.
-        var p = WilcoxonSignedRank.PValue(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(differences), greater: !maximize);
+        var p = WilcoxonSignedRank.PValue(CollectionsMarshal.AsSpan(differences), greater: !maximize);
         return p < _pThreshold && !averageIsBest;
     }
 

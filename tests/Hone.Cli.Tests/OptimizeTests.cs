@@ -279,4 +279,36 @@ public sealed class OptimizeTests : IDisposable
         Assert.Equal(2, last.RootElement.GetProperty("complete").GetInt32());
         Assert.Empty((await CliRunner.RunAsync("optimize", _dir["sweep.yaml"], "--quiet", "-n", "3")).Output);
     }
+
+    [Fact]
+    public async Task Optimize_SeveralMetrics_MultiObjectiveStudy_ReportLinesAreIgnoredWithANote()
+    {
+        _dir.Write("obj.sh", """
+            #!/bin/sh
+            echo "hone:report step=0 value=1"
+            awk -v x="$HONE_PARAM_X" 'BEGIN { printf "{\"loss\": %.6f, \"cost\": %.6f}\n", x * x, (x - 1) * (x - 1) }'
+            """);
+        _dir.Write("sweep.yaml", """
+            study: s
+            metrics: [loss, cost]
+            directions: [minimize, minimize]
+            sampler: {name: random, seed: 2}
+            parameters:
+              x: {type: float, low: -1, high: 2}
+            command: ./obj.sh
+            trials: 6
+            """);
+
+        var result = await CliRunner.RunAsync("optimize", _dir["sweep.yaml"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var study = Load();
+        Assert.True(study.IsMultiObjective);
+        Assert.All(study.Trials, t => Assert.Equal(2, t.Values!.Count));
+        Assert.Contains("cannot use \"hone:report step=0 value=1\"", result.Error, StringComparison.Ordinal);
+        var best = await CliRunner.RunAsync("best", "--storage", _dir.StorageUrl, "--format", "csv");
+        Assert.True(best.ExitCode == 0, best.ToString());
+        Assert.StartsWith("number,values_0,values_1,", best.Output, StringComparison.Ordinal);
+        Assert.Equal(study.BestTrials.Count + 1, best.Output.TrimEnd().Split('\n').Length);
+    }
 }

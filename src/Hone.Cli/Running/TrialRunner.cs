@@ -88,6 +88,7 @@ internal sealed class TrialRunner(SweepFile sweep)
         var reader = new ResultReader(sweep.Metrics, sweep.Result);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         var pruned = false;
+        var reportProblem = false;
 
         void OnStdout(string line)
         {
@@ -109,11 +110,23 @@ internal sealed class TrialRunner(SweepFile sweep)
                     return;
                 }
 
-                trial.Report(value, step);
-                if (trial.ShouldPrune())
+                try
                 {
-                    pruned = true;
-                    stop.Cancel();
+                    trial.Report(value, step);
+                    if (trial.ShouldPrune())
+                    {
+                        pruned = true;
+                        stop.Cancel();
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or Storage.StorageException)
+                {
+                    // A report the study cannot take (several objectives, a storage hiccup) must not take the run down.
+                    if (!reportProblem)
+                    {
+                        reportProblem = true;
+                        onNote?.Invoke($"trial {number}: cannot use \"{line.Trim()}\": {e.Message}");
+                    }
                 }
 
                 return;

@@ -20,7 +20,7 @@ namespace Hone.Bench.Commands;
 internal static class TpeOverheadCommand
 {
     public const string Usage =
-        "tpe-overhead [--samplers tpe[,tpe-multivariate]] [--trials 1000,10000] [--dims 5,20] [--asks 20] [--seed 42] [--no-optuna]";
+        "tpe-overhead [--samplers tpe[,tpe-multivariate]] [--trials 1000,10000] [--dims 5,20] [--asks 20] [--seed 42] [--no-optuna] [--python /usr/bin/python3]";
 
     public static int Run(BenchArgs args)
     {

@@ -449,15 +449,22 @@ public sealed class InMemoryStorage : IStorage
 
         public DateTime? Heartbeat { get; set; }
 
-        public Dictionary<string, double> Params { get; } = [];
+        // Allocated on first write (the getters): most trials never get attributes or intermediate values.
+        private Dictionary<string, double>? _params;
+        private Dictionary<string, Distribution>? _distributions;
+        private Dictionary<int, double>? _intermediate;
+        private Dictionary<string, JsonElement>? _userAttrs;
+        private Dictionary<string, JsonElement>? _systemAttrs;
 
-        public Dictionary<string, Distribution> Distributions { get; } = [];
+        public Dictionary<string, double> Params => _params ??= [];
 
-        public Dictionary<int, double> Intermediate { get; } = [];
+        public Dictionary<string, Distribution> Distributions => _distributions ??= [];
 
-        public Dictionary<string, JsonElement> UserAttrs { get; } = [];
+        public Dictionary<int, double> Intermediate => _intermediate ??= [];
 
-        public Dictionary<string, JsonElement> SystemAttrs { get; } = [];
+        public Dictionary<string, JsonElement> UserAttrs => _userAttrs ??= [];
+
+        public Dictionary<string, JsonElement> SystemAttrs => _systemAttrs ??= [];
 
         public FrozenTrial? Cached { get; set; }
 
@@ -475,13 +482,19 @@ public sealed class InMemoryStorage : IStorage
                 return Cached;
             }
 
-            var (parameters, distributions) = ParamsCopy ??= Params.Count == 0
+            // A finished trial's params and intermediate values never change again, so its snapshot may
+            // share the record's own dictionaries instead of copying them.
+            var finished = State.IsFinished();
+            var (parameters, distributions) = ParamsCopy ??= _params is not { Count: > 0 }
                 ? (FrozenTrial.NoParams, FrozenTrial.NoDistributions)
-                : (new Dictionary<string, double>(Params), new Dictionary<string, Distribution>(Distributions));
-            var intermediate = IntermediateCopy ??= Intermediate.Count == 0 ? FrozenTrial.NoIntermediate : new Dictionary<int, double>(Intermediate);
+                : finished ? (_params, _distributions!)
+                : (new Dictionary<string, double>(_params), new Dictionary<string, Distribution>(_distributions!));
+            var intermediate = IntermediateCopy ??= _intermediate is not { Count: > 0 } ? FrozenTrial.NoIntermediate
+                : finished ? _intermediate
+                : new Dictionary<int, double>(_intermediate);
             var (user, system) = AttrsCopy ??= (
-                UserAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(UserAttrs),
-                SystemAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(SystemAttrs));
+                _userAttrs is not { Count: > 0 } ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(_userAttrs),
+                _systemAttrs is not { Count: > 0 } ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(_systemAttrs));
             return Cached = new FrozenTrial
             {
                 Number = Number,

@@ -172,7 +172,7 @@ internal sealed class OptimizeLoop : IDisposable
             FrozenTrial finished;
             if (error is TrialPrunedException)
             {
-                finished = TrialLifecycle.Tell(_study, trial.Snapshot(), TrialState.Pruned, null, failReason: null);
+                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, TrialState.Pruned, null, failReason: null);
             }
             else if (error is not null)
             {
@@ -180,7 +180,7 @@ internal sealed class OptimizeLoop : IDisposable
                 var reason = cancelled
                     ? "The optimize run was cancelled while the trial was running."
                     : $"{error.GetType().FullName}: {error.Message}";
-                finished = TrialLifecycle.Tell(_study, trial.Snapshot(), TrialState.Fail, null, reason);
+                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, TrialState.Fail, null, reason);
                 if (!cancelled && (error is SamplerException || !IsCaught(error)))
                 {
                     Interlocked.CompareExchange(ref _fatal, ExceptionDispatchInfo.Capture(error), null);
@@ -188,7 +188,7 @@ internal sealed class OptimizeLoop : IDisposable
             }
             else
             {
-                finished = TrialLifecycle.Tell(_study, trial.Snapshot(), null, values, failReason: null);
+                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, null, values, failReason: null);
             }
 
             AfterTrial(finished);

@@ -238,25 +238,25 @@ public sealed partial class Study
     /// <exception cref="TrialFinishedException">The trial is already finished.</exception>
     public FrozenTrial Tell(Trial trial, IReadOnlyList<double> values)
     {
-        ArgumentNullException.ThrowIfNull(trial);
-        return TrialLifecycle.Tell(this, TrialLifecycle.Resolve(this, trial.Number), null, values, failReason: null);
+        var live = Own(trial);
+        return TrialLifecycle.Tell(this, live, live.TrialId, null, values, failReason: null);
     }
 
     /// <summary>Finishes a trial with a state (Pruned or Fail; Complete needs values).</summary>
     /// <exception cref="TrialFinishedException">The trial is already finished.</exception>
     public FrozenTrial Tell(Trial trial, TrialState state, IReadOnlyList<double>? values = null)
     {
-        ArgumentNullException.ThrowIfNull(trial);
-        return TrialLifecycle.Tell(this, TrialLifecycle.Resolve(this, trial.Number), state, values, failReason: null);
+        var live = Own(trial);
+        return TrialLifecycle.Tell(this, live, live.TrialId, state, values, failReason: null);
     }
 
     /// <summary>Finishes the trial with number <paramref name="trialNumber"/> with its value.</summary>
     public FrozenTrial Tell(int trialNumber, double value) =>
-        TrialLifecycle.Tell(this, TrialLifecycle.Resolve(this, trialNumber), null, [value], failReason: null);
+        TrialLifecycle.Tell(this, live: null, TrialLifecycle.Resolve(this, trialNumber).TrialId, null, [value], failReason: null);
 
     /// <summary>Finishes the trial with number <paramref name="trialNumber"/> with one value per objective, or a state.</summary>
     public FrozenTrial Tell(int trialNumber, IReadOnlyList<double>? values, TrialState? state = null) =>
-        TrialLifecycle.Tell(this, TrialLifecycle.Resolve(this, trialNumber), state, values, failReason: null);
+        TrialLifecycle.Tell(this, live: null, TrialLifecycle.Resolve(this, trialNumber).TrialId, state, values, failReason: null);
 
     /// <summary>
     /// Queues a trial that the next worker takes with exactly these parameters (and samples whatever else
@@ -309,6 +309,17 @@ public sealed partial class Study
     public override string ToString() => $"Study \"{Name}\" ({string.Join(", ", Directions)})";
 
     internal void ResetStop() => _stopRequested = false;
+
+    /// <summary>The trial as this study's own live trial, or a clear error for a trial from elsewhere.</summary>
+    private LiveTrial Own(Trial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return trial is LiveTrial live && ReferenceEquals(live.Study, this)
+            ? live
+            : throw new ArgumentException(
+                $"Trial #{trial.Number} was not asked from this Study object (\"{Name}\"); tell it by number with Tell(int, ...) " +
+                "or to the study that asked it.", nameof(trial));
+    }
 
     /// <summary>The sampler a study uses when none is given: TPE, as in Optuna.</summary>
     private static ISampler DefaultSampler() => new TpeSampler();

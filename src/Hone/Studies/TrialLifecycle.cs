@@ -57,9 +57,20 @@ internal static class TrialLifecycle
     /// Finishes a trial. Values that cannot be stored (wrong count, NaN) make it Fail with the reason, as an
     /// objective's bad return value does; misuse (telling a finished trial, Complete without values) throws.
     /// </summary>
-    public static FrozenTrial Tell(Study study, FrozenTrial known, TrialState? state, IReadOnlyList<double>? values, string? failReason)
+    /// <param name="study">The study the trial belongs to.</param>
+    /// <param name="live">The trial object this process is evaluating, if any: then its own record serves and the storage is not read first.</param>
+    /// <param name="trialId">The storage's id of the trial.</param>
+    /// <param name="state">Complete, Pruned or Fail; null infers Complete from values.</param>
+    /// <param name="values">One value per objective.</param>
+    /// <param name="failReason">Why the trial failed, stored in <see cref="FailReasonKey"/>.</param>
+    public static FrozenTrial Tell(Study study, LiveTrial? live, long trialId, TrialState? state, IReadOnlyList<double>? values, string? failReason)
     {
-        var trial = study.Storage.GetTrial(known.TrialId);
+        if (live?.FinalState is { } told)
+        {
+            throw new TrialFinishedException(live.Number, told, "tell it a result");
+        }
+
+        var trial = live?.Snapshot() ?? study.Storage.GetTrial(trialId);
         if (trial.State.IsFinished())
         {
             throw new TrialFinishedException(trial.Number, trial.State, "tell it a result");
@@ -101,6 +112,11 @@ internal static class TrialLifecycle
 
         study.Sampler.AfterTrial(study, trial, finalState, values);
         study.Storage.SetTrialStateValues(trial.TrialId, finalState, values);
+        if (live is not null)
+        {
+            live.FinalState = finalState;
+        }
+
         return study.Storage.GetTrial(trial.TrialId);
     }
 

@@ -15,10 +15,30 @@ internal sealed class AppendOnlyMap<TKey, TValue>
     private TKey[] _keys = [];
     private TValue[] _values = [];
     private int _count;
+    private View? _snapshot;
 
     public int Count => _count;
 
-    public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value) => new View(_keys, _values, _count).TryGetValue(key, out value);
+    public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value)
+    {
+        if (_count > 16)
+        {
+            return Snapshot().TryGetValue(key, out value);
+        }
+
+        var comparer = EqualityComparer<TKey>.Default;
+        for (var i = 0; i < _count; i++)
+        {
+            if (comparer.Equals(_keys[i], key))
+            {
+                value = _values[i];
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
 
     public void Add(TKey key, TValue value)
     {
@@ -38,7 +58,8 @@ internal sealed class AppendOnlyMap<TKey, TValue>
         _count++;
     }
 
-    public IReadOnlyDictionary<TKey, TValue> Snapshot() => new View(_keys, _values, _count);
+    /// <summary>A frozen view of the entries so far; the same view until the next <see cref="Add"/>.</summary>
+    public IReadOnlyDictionary<TKey, TValue> Snapshot() => _snapshot is { } s && s.Count == _count ? s : _snapshot = new View(_keys, _values, _count);
 
     private sealed class View(TKey[] keys, TValue[] values, int count) : IReadOnlyDictionary<TKey, TValue>
     {

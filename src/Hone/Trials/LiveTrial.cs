@@ -17,7 +17,7 @@ internal sealed class LiveTrial : Trial
     private readonly AppendOnlyMap<string, Distribution> _distributions = new();
     private readonly AppendOnlyMap<string, object?> _params = new();
     private readonly AppendOnlyMap<int, double> _intermediate = new();
-    private readonly Dictionary<string, JsonElement> _userAttrs;
+    private Dictionary<string, JsonElement>? _userAttrs;
     private readonly Dictionary<string, JsonElement>? _fixedParams;
     private IReadOnlyDictionary<string, Distribution>? _relativeSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
@@ -27,7 +27,7 @@ internal sealed class LiveTrial : Trial
     {
         _study = study;
         _start = start;
-        _userAttrs = start.UserAttrs.Count == 0 ? [] : new Dictionary<string, JsonElement>(start.UserAttrs);
+        _userAttrs = start.UserAttrs.Count == 0 ? null : new Dictionary<string, JsonElement>(start.UserAttrs);
         foreach (var (name, x) in start.InternalParams)
         {
             _internal.Add(name, x);
@@ -60,7 +60,13 @@ internal sealed class LiveTrial : Trial
 
     public override IReadOnlyDictionary<string, Distribution> Distributions => _distributions.Snapshot();
 
-    public override IReadOnlyDictionary<string, JsonElement> UserAttrs => _userAttrs;
+    public override IReadOnlyDictionary<string, JsonElement> UserAttrs => _userAttrs ?? FrozenTrial.NoAttrs;
+
+    /// <summary>The state this trial was told, so that a second tell fails before it reaches the sampler.</summary>
+    public TrialState? FinalState { get; set; }
+
+    /// <summary>The study that handed out this trial.</summary>
+    public Study Study => _study;
 
     public override void Report(double value, int step)
     {
@@ -101,7 +107,7 @@ internal sealed class LiveTrial : Trial
         ArgumentException.ThrowIfNullOrEmpty(key);
         var json = AttributeValue.From(key, value);
         _study.Storage.SetTrialUserAttr(TrialId, key, json);
-        _userAttrs[key] = json;
+        (_userAttrs ??= [])[key] = json;
         _snapshot = null;
     }
 
@@ -116,7 +122,7 @@ internal sealed class LiveTrial : Trial
         InternalParams = _internal.Snapshot(),
         Distributions = _distributions.Snapshot(),
         IntermediateValues = _intermediate.Snapshot(),
-        UserAttrs = _userAttrs.Count == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(_userAttrs),
+        UserAttrs = _userAttrs is null ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(_userAttrs),
     };
 
     private protected override double Suggest(string name, Distribution distribution)

@@ -47,6 +47,15 @@ public class AskTellTests
     }
 
     [Fact]
+    public void TellingATrialFromElsewhere_IsAClearError()
+    {
+        var study = Study.Create();
+        var other = Study.Create().Ask();
+        Assert.Contains("was not asked from this Study object", Assert.Throws<ArgumentException>(() => study.Tell(other, 1.0)).Message);
+        Assert.Throws<ArgumentException>(() => study.Tell(new FixedTrial(new Dictionary<string, object?>()), 1.0));
+    }
+
+    [Fact]
     public void TellByNumber_AndStates()
     {
         var study = Study.Create();

@@ -11,6 +11,7 @@ using Hone.Studies;
 using Hone.Trials;
 
 var inv = CultureInfo.InvariantCulture;
+var notes = new List<string>();
 if (args.Length > 0 && args[0] == "worker")
 {
     var study = Study.Load(new StudyOptions { Name = args[2], StorageUrl = args[1], Sampler = new RandomSampler() });
@@ -68,6 +69,11 @@ foreach (var (name, newUrl) in backends)
     }
 }
 
+foreach (var failure in notes.Distinct())
+{
+    Console.WriteLine($"note: {failure}");
+}
+
 return 0;
 
 static double Objective(Trial t)
@@ -106,18 +112,29 @@ double Concurrent(string url, string honeOptions, int trials, int workers, bool 
     var processes = Enumerable.Range(0, workers).Select(_ => optunaWorkers
         ? Start("/usr/bin/python3", [script, "worker", url, name, per.ToString(inv)])
         : Start(Environment.ProcessPath!, [.. DotnetArgs(), "worker", url, name, per.ToString(inv)])).ToList();
-    var spans = processes.Select(p =>
+    var failures = new List<string>();
+    var spans = new List<(double Start, double End)>();
+    foreach (var p in processes)
     {
         var output = p.StandardOutput.ReadToEnd();
+        var error = p.StandardError.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0)
         {
-            throw new InvalidOperationException($"worker failed: {p.StandardError.ReadToEnd()}");
+            failures.Add(error.Contains("database is locked", StringComparison.Ordinal) ? "database is locked" : error.Trim().Split('\n')[^1]);
+            continue;
         }
 
         var parts = output.Trim().Split(' ');
-        return (Start: double.Parse(parts[0], inv), End: double.Parse(parts[1], inv));
-    }).ToList();
+        spans.Add((double.Parse(parts[0], inv), double.Parse(parts[1], inv)));
+    }
+
+    if (failures.Count > 0)
+    {
+        notes.Add(string.Create(inv, $"{(optunaWorkers ? "Optuna" : "Hone")}: {failures.Count} of {workers} workers failed ({string.Join("; ", failures.Distinct())})"));
+        return double.NaN;
+    }
+
     return per * workers / (spans.Max(s => s.End) - spans.Min(s => s.Start));
 }
 
@@ -147,6 +164,11 @@ static string Run(string file, string[] arguments)
 static double Median(IEnumerable<double> values)
 {
     var sorted = values.Order().ToArray();
+    if (sorted.Any(double.IsNaN))
+    {
+        return double.NaN;
+    }
+
     return sorted[sorted.Length / 2];
 }
 

@@ -98,7 +98,7 @@ public abstract class RelationalStorage : IStorage
         var name = db.Scalar("SELECT study_name FROM studies WHERE study_id = @s", ("@s", studyId)) as string
             ?? throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
         var directions = new List<StudyDirection>();
-        db.Read("SELECT direction FROM study_directions WHERE study_id = @s ORDER BY objective",
+        db.Read($"SELECT {Backend.EnumAsText("direction")} FROM study_directions WHERE study_id = @s ORDER BY objective",
             r => directions.Add(ParseDirection(r.GetString(0))), ("@s", studyId));
         return new StudyRecord(studyId, name, directions);
     });
@@ -109,7 +109,7 @@ public abstract class RelationalStorage : IStorage
         var names = new SortedDictionary<long, string>();
         var directions = new Dictionary<long, List<StudyDirection>>();
         db.Read("SELECT study_id, study_name FROM studies", r => names[r.GetInt64(0)] = r.GetString(1));
-        db.Read("SELECT study_id, direction FROM study_directions ORDER BY study_id, objective", r =>
+        db.Read($"SELECT study_id, {Backend.EnumAsText("direction")} FROM study_directions ORDER BY study_id, objective", r =>
         {
             var id = r.GetInt64(0);
             if (!directions.TryGetValue(id, out var list))
@@ -438,7 +438,7 @@ public abstract class RelationalStorage : IStorage
     {
         int? number = null;
         var state = TrialState.Running;
-        db.Read($"SELECT number, state FROM trials WHERE trial_id = @t{Backend.ForUpdate}", r =>
+        db.Read($"SELECT number, {Backend.EnumAsText("state")} FROM trials WHERE trial_id = @t{Backend.ForUpdate}", r =>
         {
             number = r.GetInt32(0);
             state = ParseState(r.GetString(1));

@@ -61,7 +61,7 @@ internal abstract class SqlBackend
 
     /// <summary>Turns a driver error into a <see cref="StorageException"/> that names the URL and what to check.</summary>
     public StorageException Wrap(Exception e, string? hint = null) =>
-        e as StorageException ?? new StorageException(Url, string.Create(CultureInfo.InvariantCulture, $"{e.Message}{(hint is null ? string.Empty : " " + hint)}"), e);
+        e as StorageException ?? new StorageException(Url, string.Create(CultureInfo.InvariantCulture, $"{e.Message.TrimEnd('.')}. {hint}"), e);
 
     /// <summary>Timestamps are stored with microsecond precision (as Python's datetime has).</summary>
     public static DateTime Truncate(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hone.Studies;
+using Hone.Tests.Storage;
 using Hone.Trials;
 
 namespace Hone.Storage.Tests;
@@ -138,22 +139,6 @@ public abstract class MultiProcessTests
             }
 
             return (p.ExitCode, output.Result, error.Result);
-        }
-    }
-}
-
-/// <summary>A test that needs a database server or external tool: the storage test class decides via <see cref="Requirement"/>.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class StorageFactAttribute : FactAttribute
-{
-    /// <summary>Set by a test project that needs a service (PostgreSQL): why it is missing, or null.</summary>
-    public static Func<string?> Requirement { get; set; } = () => null;
-
-    public StorageFactAttribute()
-    {
-        if (Requirement() is { } why && !External.InCi)
-        {
-            Skip = why;
         }
     }
 }

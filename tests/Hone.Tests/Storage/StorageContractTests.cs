@@ -13,7 +13,7 @@ public abstract class StorageContractTests
 
     private static JsonElement Json(object? value) => AttributeValue.From("k", value);
 
-    [Fact]
+    [StorageFact]
     public void CreateStudy_DuplicateName_Throws()
     {
         var s = NewStorage();
@@ -25,7 +25,7 @@ public abstract class StorageContractTests
         Assert.Single(s.GetAllStudies());
     }
 
-    [Fact]
+    [StorageFact]
     public void DeleteStudy_RemovesItsTrials()
     {
         var s = NewStorage();
@@ -37,7 +37,7 @@ public abstract class StorageContractTests
         Assert.Throws<StudyNotFoundException>(() => s.GetStudy(id));
     }
 
-    [Fact]
+    [StorageFact]
     public void TrialNumbers_AreSequentialPerStudy_EvenWithManyWriters()
     {
         var s = NewStorage();
@@ -49,7 +49,7 @@ public abstract class StorageContractTests
         Assert.Equal(400, s.GetAllTrials(a).Concat(s.GetAllTrials(b)).Select(t => t.TrialId).Distinct().Count());
     }
 
-    [Fact]
+    [StorageFact]
     public void FinishedTrial_NeverChanges()
     {
         var s = NewStorage();
@@ -68,7 +68,7 @@ public abstract class StorageContractTests
         Assert.Equal("after", s.GetTrial(t.TrialId).UserAttrs["note"].GetString());
     }
 
-    [Fact]
+    [StorageFact]
     public void ReturnedTrial_IsASnapshot()
     {
         var s = NewStorage();
@@ -84,7 +84,7 @@ public abstract class StorageContractTests
         Assert.Equal(0.25, after.IntermediateValues[3]);
     }
 
-    [Fact]
+    [StorageFact]
     public void PopWaitingTrial_HandsEachToExactlyOneCaller()
     {
         var s = NewStorage();
@@ -107,7 +107,7 @@ public abstract class StorageContractTests
         Assert.Null(s.PopWaitingTrial(id));
     }
 
-    [Fact]
+    [StorageFact]
     public void TrialsChangedSince_ReturnsOnlyWhatChanged()
     {
         var s = NewStorage();
@@ -128,7 +128,7 @@ public abstract class StorageContractTests
         _ = t2;
     }
 
-    [Fact]
+    [StorageFact]
     public void CreateTrialFromTemplate_KeepsEverything()
     {
         var s = NewStorage();
@@ -150,7 +150,7 @@ public abstract class StorageContractTests
         Assert.NotNull(read.DatetimeComplete);
     }
 
-    [Fact]
+    [StorageFact]
     public void StudyAttributes_RoundTrip()
     {
         var s = NewStorage();
@@ -160,4 +160,23 @@ public abstract class StorageContractTests
         Assert.Equal(1, s.GetStudyUserAttrs(id)["k"].GetProperty("x").GetInt32());
         Assert.Equal("v", s.GetStudySystemAttrs(id)["sys"].GetString());
     }
+}
+
+/// <summary>
+/// A storage test. A test project whose storage needs a service (PostgreSQL) sets <see cref="Requirement"/>: when it
+/// reports the service missing, the test is skipped with the reason locally and runs (and fails) when CI=true.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class StorageFactAttribute : FactAttribute
+{
+    public StorageFactAttribute()
+    {
+        if (Requirement() is { } why && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Skip = why;
+        }
+    }
+
+    /// <summary>Why the storage under test is unavailable, or null when it is available.</summary>
+    public static Func<string?> Requirement { get; set; } = () => null;
 }

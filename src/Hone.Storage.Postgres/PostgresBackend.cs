@@ -1,0 +1,218 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Net.Sockets;
+using Hone.Storage.Relational;
+using Npgsql;
+
+namespace Hone.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL behind <see cref="RelationalStorage"/>: pooled connections, READ COMMITTED transactions, a row lock
+/// on the study for trial numbering, <c>FOR UPDATE SKIP LOCKED</c> for waiting-trial pops and stale-trial checks,
+/// native enum columns, and retries of serialization failures and deadlocks.
+/// </summary>
+internal sealed class PostgresBackend : SqlBackend, IDisposable
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NpgsqlDataSource> Sources = new(StringComparer.Ordinal);
+    private readonly NpgsqlDataSource _source;
+    private volatile bool _connected;
+
+    public PostgresBackend(StorageUrl url)
+        : base(url)
+    {
+        // One pool per connection string for the whole process: every Study.Load(url) shares it.
+        _source = Sources.GetOrAdd(ConnectionString(url), cs => NpgsqlDataSource.Create(cs));
+    }
+
+    public override string ForUpdate => " FOR UPDATE";
+
+    public override string ForUpdateSkipLocked => " FOR UPDATE OF t SKIP LOCKED";
+
+    public override string Enum(string parameter, string enumType) => $"CAST({parameter} AS {enumType})";
+
+    public override bool IsUniqueViolation(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override object Time(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
+
+    public override DateTime ReadTime(DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
+
+    public override string TimeAsText(string column) => $"to_char({column}, 'YYYY-MM-DD HH24:MI:SS.US')";
+
+    public override string EnumAsText(string column) => $"{column}::text";
+
+    public override DateTime Now(Db db) =>
+        DateTime.SpecifyKind((DateTime)db.Scalar("SELECT clock_timestamp() AT TIME ZONE 'UTC'")!, DateTimeKind.Utc);
+
+    public override T Run<T>(bool write, Func<Db, T> body)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var connection = _source.OpenConnection();
+                using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+                _connected = true;
+                var result = body(new Db(connection, transaction, this));
+                transaction.Commit();
+                return result;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < 20)
+            {
+                Thread.Sleep(Random.Shared.Next(5, 20 * (attempt + 1)));
+            }
+            catch (NpgsqlException e) when (e.IsTransient && attempt < (_connected ? 8 : 1) && e is not PostgresException)
+            {
+                // A connection timeout or reset under load: the server was reachable before, so try again.
+                Thread.Sleep(Random.Shared.Next(50, 250 * (attempt + 1)));
+            }
+            catch (NpgsqlException e)
+            {
+                throw Wrap(e, Hint(e));
+            }
+        }
+    }
+
+    public override void EnsureSchema() => Run(write: true, db =>
+    {
+        db.Scalar("SELECT pg_advisory_xact_lock(7264173)"); // one creator at a time
+        var hasStudies = db.Scalar("SELECT to_regclass('studies')::text") is not null;
+        if (!hasStudies)
+        {
+            db.Execute(PostgresSchema.OptunaTables);
+            db.Execute("INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, @v, @l)",
+                ("@v", HoneTables.SchemaVersion), ("@l", HoneTables.LibraryVersion));
+            db.Execute("INSERT INTO alembic_version (version_num) VALUES (@r)", ("@r", HoneTables.CreatedRevision));
+        }
+        else
+        {
+            var revision = db.Scalar("SELECT to_regclass('alembic_version')::text") is null ? null : db.Scalar("SELECT version_num FROM alembic_version") as string;
+            if (revision is null)
+            {
+                throw new StorageException(Url, "the database has a studies table but no alembic_version; it was not made by Hone or Optuna. Use another database or schema.");
+            }
+
+            if (!HoneTables.KnownRevisions.Contains(revision))
+            {
+                throw new StorageException(Url, HoneTables.UnknownRevision(revision));
+            }
+        }
+
+        if (db.Scalar("SELECT to_regclass('hone_trial_versions')::text") is null)
+        {
+            db.Execute(PostgresSchema.HoneObjects());
+        }
+
+        return 0;
+    });
+
+    /// <summary>Nothing to release: the connection pool is shared by every storage on the same server and database.</summary>
+    public void Dispose()
+    {
+    }
+
+    /// <summary>What to check for a connection error.</summary>
+    private static string Hint(NpgsqlException e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } =>
+            "Check the user name and password in the URL.",
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => "The database does not exist: create it (createdb) or fix its name in the URL.",
+        PostgresException => "See PostgreSQL's message above.",
+        _ when e.InnerException is SocketException or TimeoutException || e.Message.Contains("connect", StringComparison.OrdinalIgnoreCase) =>
+            "Check that the server is running and reachable at the host and port in the URL (and that a firewall lets you through).",
+        _ => "Check the URL, the server and the network.",
+    };
+
+    /// <summary>Turns a postgresql:// URL or a keyword connection string into Npgsql's connection string.</summary>
+    internal static string ConnectionString(StorageUrl url)
+    {
+        var b = new NpgsqlConnectionStringBuilder { Timeout = 30 };
+        var text = url.Value;
+        try
+        {
+            if (!text.Contains("://", StringComparison.Ordinal))
+            {
+                if (text.Contains(';', StringComparison.Ordinal))
+                {
+                    b.ConnectionString = text; // Npgsql's own form
+                    return b.ConnectionString;
+                }
+
+                foreach (var pair in text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var kv = pair.Split('=', 2);
+                    if (kv.Length != 2)
+                    {
+                        throw new StorageException(url, $"\"{pair.Split('=')[0]}\" is not a key=value pair.");
+                    }
+
+                    Set(b, url, kv[0], kv[1].Trim('\''));
+                }
+
+                return b.ConnectionString;
+            }
+
+            var uri = new Uri(text);
+            if (!string.IsNullOrEmpty(uri.Host))
+            {
+                b.Host = uri.Host;
+            }
+
+            if (uri.Port > 0)
+            {
+                b.Port = uri.Port;
+            }
+
+            if (uri.UserInfo.Length > 0)
+            {
+                var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+                b.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+                if (colon >= 0)
+                {
+                    b.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+                }
+            }
+
+            var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+            if (database.Length > 0)
+            {
+                b.Database = database;
+            }
+
+            foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kv = pair.Split('=', 2);
+                Set(b, url, Uri.UnescapeDataString(kv[0]), kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : string.Empty);
+            }
+
+            return b.ConnectionString;
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            throw new StorageException(url, $"is not a valid PostgreSQL URL ({e.Message}). Write postgresql://user:password@host:5432/database.", e);
+        }
+    }
+
+    private static void Set(NpgsqlConnectionStringBuilder b, StorageUrl url, string key, string value)
+    {
+        switch (key.ToLowerInvariant())
+        {
+            case "host": b.Host = value; break;
+            case "port": b.Port = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "dbname": b.Database = value; break;
+            case "user": b.Username = value; break;
+            case "password": b.Password = value; break;
+            case "sslmode": b.SslMode = Enum<SslMode>(value.Replace("-", string.Empty, StringComparison.Ordinal)); break;
+            case "connect_timeout": b.Timeout = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "application_name": b.ApplicationName = value; break;
+            case "options" or "search_path": b.SearchPath = value.Replace("-csearch_path=", string.Empty, StringComparison.Ordinal); break;
+            default:
+                throw new StorageException(url,
+                    $"has the unknown option \"{key}\"; Hone understands host, port, dbname, user, password, sslmode, connect_timeout, application_name and search_path.");
+        }
+    }
+
+    private static T Enum<T>(string value)
+        where T : struct, System.Enum =>
+        System.Enum.TryParse<T>(value, ignoreCase: true, out var result) ? result : throw new FormatException($"\"{value}\" is not a valid {typeof(T).Name}.");
+}

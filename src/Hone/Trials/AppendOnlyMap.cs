@@ -44,7 +44,7 @@ internal sealed class AppendOnlyMap<TKey, TValue>
     {
         if (_count == _keys.Length)
         {
-            var capacity = Math.Max(4, _count * 2);
+            var capacity = Math.Max(8, _count * 2);
             var keys = new TKey[capacity];
             var values = new TValue[capacity];
             Array.Copy(_keys, keys, _count);

@@ -15,7 +15,6 @@ internal sealed class LiveTrial : Trial
     private readonly FrozenTrial _start;
     private readonly AppendOnlyMap<string, double> _internal = new();
     private readonly AppendOnlyMap<string, Distribution> _distributions = new();
-    private readonly AppendOnlyMap<string, object?> _params = new();
     private readonly AppendOnlyMap<int, double> _intermediate = new();
     private Dictionary<string, JsonElement>? _userAttrs;
     private readonly Dictionary<string, JsonElement>? _fixedParams;
@@ -32,7 +31,6 @@ internal sealed class LiveTrial : Trial
         {
             _internal.Add(name, x);
             _distributions.Add(name, start.Distributions[name]);
-            _params.Add(name, start.Distributions[name].ToExternal(x));
         }
 
         foreach (var (step, v) in start.IntermediateValues)
@@ -56,7 +54,8 @@ internal sealed class LiveTrial : Trial
 
     public long TrialId => _start.TrialId;
 
-    public override IReadOnlyDictionary<string, object?> Params => _params.Snapshot();
+    /// <remarks>Built on each call from the internal values: objectives rarely read it, suggestions never do.</remarks>
+    public override IReadOnlyDictionary<string, object?> Params => Snapshot().Params;
 
     public override IReadOnlyDictionary<string, Distribution> Distributions => _distributions.Snapshot();
 
@@ -143,7 +142,6 @@ internal sealed class LiveTrial : Trial
         _study.Storage.SetTrialParam(TrialId, name, x, distribution);
         _internal.Add(name, x);
         _distributions.Add(name, distribution);
-        _params.Add(name, distribution.ToExternal(x));
         _snapshot = null;
         return x;
     }

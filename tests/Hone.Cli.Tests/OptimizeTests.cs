@@ -309,4 +309,46 @@ public sealed class OptimizeTests : IDisposable
         Assert.StartsWith("number,values_0,values_1,", best.Output, StringComparison.Ordinal);
         Assert.Equal(study.BestTrials.Count + 1, best.Output.TrimEnd().Split('\n').Length);
     }
+
+    [Fact]
+    public async Task Optimize_GridSampler_StopsWhenEveryPointRan()
+    {
+        WriteEmit();
+        _dir.Write("sweep.yaml", """
+            study: s
+            metric: loss
+            sampler: grid
+            parameters:
+              x: {type: int, low: 1, high: 3}
+              k: [a, b]
+            command: [./emit.sh, "{x}"]
+            trials: 50
+            """);
+
+        var result = await CliRunner.RunAsync("optimize", _dir["sweep.yaml"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var trials = Load().Trials;
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(6, trials.Select(t => $"{t.Params["x"]}{t.Params["k"]}").Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Optimize_RunTimeout_StartsNoTrialAfterIt_EnvAndWorkdirApply()
+    {
+        Directory.CreateDirectory(_dir["work"]);
+        _dir.Write("work/emit.sh", """
+            #!/bin/sh
+            sleep 0.3
+            printf '{"loss": %s}\n' "$GREETING_VALUE"
+            """);
+        _dir.Write("sweep.yaml", SweepYaml("./emit.sh", "workdir: work\nenv: {GREETING_VALUE: \"42\"}\ntimeout: 1s"));
+
+        var result = await CliRunner.RunAsync("optimize", _dir["sweep.yaml"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var trials = Load().Trials;
+        Assert.InRange(trials.Count, 1, 4);
+        Assert.All(trials, t => Assert.Equal(42.0, t.Value));
+    }
 }

@@ -68,6 +68,8 @@ internal static class StudyCommands
             var target = new StudyTarget();
             var format = FormatOption();
             var best = new Command("best", "Show the best trial (for several objectives, the trials on the Pareto front).") { format };
+            best.Aliases.Add("best-trial");
+            best.Aliases.Add("best-trials");
             target.AddTo(best);
             best.SetAction(parse =>
             {
@@ -114,6 +116,7 @@ internal static class StudyCommands
         {
             var target = new StudyTarget();
             var delete = new Command("delete", "Delete a study and all its trials.");
+            delete.Aliases.Add("delete-study");
             target.AddTo(delete);
             delete.SetAction(parse =>
             {

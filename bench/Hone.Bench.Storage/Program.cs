@@ -2,7 +2,8 @@
 // in one run. See docs/benchmarks.md.
 //
 // usage: dotnet run -c Release --project bench/Hone.Bench.Storage -- [--trials 1000] [--workers 8] [--repeat 3]
-//            [--sqlite-dir DIR] [--postgres URL]
+//            [--sqlite-dir DIR] [--postgres "postgresql://u:p@host/db?options=-csearch_path%3Dbench"] [--skip-sqlite 1]
+//        The PostgreSQL schema named in the URL is dropped and recreated before every run.
 //        (internal) ... worker URL STUDY TRIALS
 using System.Diagnostics;
 using System.Globalization;
@@ -32,7 +33,12 @@ var workers = int.Parse(options.GetValueOrDefault("workers", "8"), inv);
 var repeat = int.Parse(options.GetValueOrDefault("repeat", "3"), inv);
 var dir = options.GetValueOrDefault("sqlite-dir", Path.Combine(Path.GetTempPath(), "hone-bench-storage"));
 Directory.CreateDirectory(dir);
-var backends = new List<(string Name, Func<string> NewUrl)> { ("SQLite", () => "sqlite:///" + Path.Combine(dir, $"b-{Guid.NewGuid():N}.db")) };
+var backends = new List<(string Name, Func<string> NewUrl)>();
+if (!options.ContainsKey("skip-sqlite"))
+{
+    backends.Add(("SQLite", () => "sqlite:///" + Path.Combine(dir, $"b-{Guid.NewGuid():N}.db")));
+}
+
 if (options.TryGetValue("postgres", out var pg))
 {
     backends.Add(("PostgreSQL", () => { ResetPostgres(pg); return pg; }));
@@ -174,8 +180,17 @@ static double Median(IEnumerable<double> values)
 
 static void ResetPostgres(string url)
 {
-    foreach (var s in Hone.Storage.StorageUrl.Parse(url).Open().GetAllStudies())
-    {
-        Study.Delete(s.Name, url);
-    }
+    // A fresh, empty schema each run, so that Optuna creates its own tables (Optuna 3.1 refuses Hone's v3.2.0.a
+    // schema without skip_compatibility_check) and Hone opens Optuna's.
+    var uri = new Uri(url);
+    var user = uri.UserInfo.Split(':');
+    var schema = Uri.UnescapeDataString(uri.Query).Split("search_path=")[1].Split('&')[0];
+    using var c = new Npgsql.NpgsqlConnection(
+        $"Host={uri.Host};Port={(uri.Port > 0 ? uri.Port : 5432)};Username={user[0]};Password={(user.Length > 1 ? user[1] : string.Empty)};Database={uri.AbsolutePath.TrimStart('/')}");
+    c.Open();
+    using var cmd = c.CreateCommand();
+#pragma warning disable CA2100 // benchmark setup with a schema name from the command line
+    cmd.CommandText = $"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}";
+#pragma warning restore CA2100
+    cmd.ExecuteNonQuery();
 }

@@ -73,7 +73,7 @@ internal sealed class SweepRunner
         var workers = new Task[jobs];
         for (var i = 0; i < jobs; i++)
         {
-            workers[i] = Task.Run(() => WorkerAsync(study, state, toRun, deadline, interrupt, killNow), CancellationToken.None);
+            workers[i] = Task.Run(() => WorkerAsync(study, state, target, deadline, interrupt, killNow), CancellationToken.None);
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -100,41 +100,63 @@ internal sealed class SweepRunner
         return exitCode;
     }
 
-    private bool TryReserve(int? toRun, long deadline, CancellationToken interrupt)
+    /// <summary>
+    /// Starts the next trial, or returns null when the run should stop. The trial budget counts the study's
+    /// Running and finished (not interrupted) trials at this moment, so several hone processes sharing a study
+    /// (one database, many machines) stop together at the target, as Optuna's MaxTrialsCallback does.
+    /// </summary>
+    private Trial? TryStart(Study study, int? target, long deadline, CancellationToken interrupt)
     {
         lock (_gate)
         {
-            if (_fatal is not null || interrupt.IsCancellationRequested || Stopwatch.GetTimestamp() >= deadline || (toRun is { } n && _launched >= n))
+            if (_fatal is not null || interrupt.IsCancellationRequested || Stopwatch.GetTimestamp() >= deadline)
             {
-                return false;
+                return null;
             }
 
-            _launched++;
-            return true;
-        }
-    }
+            if (target is { } n && Counted(study) >= n)
+            {
+                return null;
+            }
 
-    private async Task WorkerAsync(Study study, RunState state, int? toRun, long deadline, CancellationToken interrupt, CancellationToken killNow)
-    {
-        while (TryReserve(toRun, deadline, interrupt))
-        {
-            Trial trial;
-            Dictionary<string, object?> parameters;
             try
             {
                 if (study.Sampler.IsExhausted(study))
                 {
-                    return;
+                    return null;
                 }
 
-                trial = study.Ask();
+                _launched++;
+                return study.Ask();
             }
             catch (Exception e)
             {
-                SetFatal(e);
-                return;
+                _fatal ??= e;
+                return null;
             }
+        }
+    }
 
+    /// <summary>Trials that count toward the target: running, or finished and not interrupted by Ctrl+C.</summary>
+    private static int Counted(Study study)
+    {
+        var count = 0;
+        foreach (var t in study.Trials)
+        {
+            if (t.State == TrialState.Running || (t.State.IsFinished() && !t.SystemAttrs.ContainsKey(InterruptedKey)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private async Task WorkerAsync(Study study, RunState state, int? target, long deadline, CancellationToken interrupt, CancellationToken killNow)
+    {
+        while (TryStart(study, target, deadline, interrupt) is { } trial)
+        {
+            Dictionary<string, object?> parameters;
             try
             {
                 parameters = Suggest(trial, _sweep.Parameters);

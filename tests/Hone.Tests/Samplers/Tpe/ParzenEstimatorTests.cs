@@ -59,4 +59,17 @@ public class ParzenEstimatorTests
         // The prior component (1/11 of draws) and ε = 1/12 per coordinate both send coordinates far from 0.2.
         Assert.InRange(far, 150, 900);
     }
+
+    [Fact]
+    public void LogScaledIntegers_AreContinuousInLogSpace_AndRoundedOnTheWayBack()
+    {
+        var dim = new TpeDimension("units", new IntDistribution(8, 1024, log: true));
+        Assert.Equal(TpeKernel.Continuous, dim.Kernel);
+        Assert.Equal(Math.Log(7.5), dim.Low, 12);
+        Assert.Equal(Math.Log(1024.5), dim.High, 12);
+        Assert.Equal(8, dim.FromKernelSpace(dim.Low));
+        Assert.Equal(1024, dim.FromKernelSpace(dim.High));
+        Assert.Equal(100, dim.FromKernelSpace(Math.Log(100.4)));
+        Assert.Equal(Math.Log(100), dim.ToKernelSpace(100), 12);
+    }
 }

@@ -144,6 +144,22 @@ public abstract class RelationalStorage : IStorage
     /// <inheritdoc/>
     public FrozenTrial? PopWaitingTrial(long studyId)
     {
+        // Most asks find no waiting trial: a read answers that without taking the write lock.
+        var anyWaiting = Backend.Run(write: false, db =>
+        {
+            if (db.Scalar("SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' LIMIT 1", ("@s", studyId)) is not null)
+            {
+                return true;
+            }
+
+            RequireStudy(db, studyId, lockRow: false);
+            return false;
+        });
+        if (!anyWaiting)
+        {
+            return null;
+        }
+
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
         return Backend.Run(write: true, db =>
         {

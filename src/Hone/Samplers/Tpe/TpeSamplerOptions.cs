@@ -39,6 +39,11 @@ public sealed class TpeSamplerOptions
 
     /// <summary>Whether each estimator has a prior component: a wide kernel centred on the search space (uniform for categoricals).</summary>
     /// <value>True.</value>
+    /// <remarks>
+    /// With <see cref="Multivariate"/>, the prior also smooths every observation's kernel one parameter at a time, with
+    /// the share <see cref="PriorWeight"/> / (n + 1 + <see cref="PriorWeight"/>) that categorical kernels give it, so
+    /// that the joint model can propose a point that differs from the good ones in a single coordinate.
+    /// </remarks>
     public bool ConsiderPrior { get; init; } = true;
 
     /// <summary>The weight of the prior component, relative to an observation's weight of at most 1.</summary>

@@ -17,9 +17,6 @@ namespace Hone.Samplers;
 /// </remarks>
 public sealed class BruteForceSampler : ISampler
 {
-    private static readonly IReadOnlyDictionary<string, Distribution> EmptySpace = new Dictionary<string, Distribution>();
-    private static readonly IReadOnlyDictionary<string, double> EmptySample = new Dictionary<string, double>();
-
     /// <summary>Creates the sampler.</summary>
     /// <param name="seed">The seed for choosing among unvisited values; null picks a random one.</param>
     public BruteForceSampler(long? seed = null)
@@ -29,13 +26,6 @@ public sealed class BruteForceSampler : ISampler
 
     /// <summary>The seed in use.</summary>
     public long Seed { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => EmptySpace;
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> SampleRelative(
-        Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) => EmptySample;
 
     /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string name, Distribution distribution)

@@ -20,9 +20,6 @@ public sealed class GridSampler : ISampler
     /// <summary>The system attribute that records a trial's grid point.</summary>
     public const string GridIdKey = "grid_id";
 
-    private static readonly IReadOnlyDictionary<string, Distribution> EmptySpace = new Dictionary<string, Distribution>();
-    private static readonly IReadOnlyDictionary<string, double> EmptySample = new Dictionary<string, double>();
-
     private readonly string[] _names;
     private readonly object?[][] _values;
     private readonly long _size;
@@ -68,13 +65,6 @@ public sealed class GridSampler : ISampler
 
     /// <summary>The number of points in the grid.</summary>
     public long GridSize => _size;
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => EmptySpace;
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> SampleRelative(
-        Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) => EmptySample;
 
     /// <inheritdoc/>
     public void BeforeTrial(Study study, FrozenTrial trial)

@@ -25,11 +25,13 @@ namespace Hone.Samplers;
 /// </remarks>
 public interface ISampler
 {
-    /// <summary>The parameters to sample jointly for this trial (empty for independent samplers).</summary>
-    IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial);
+    /// <summary>The parameters to sample jointly for this trial.</summary>
+    /// <remarks>Empty unless implemented: a sampler that draws each parameter on its own implements only <see cref="SampleIndependent"/>.</remarks>
+    IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => NoRelativeSpace.Space;
 
     /// <summary>Samples the parameters of <paramref name="searchSpace"/> jointly; internal values by name.</summary>
-    IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace);
+    IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) =>
+        NoRelativeSpace.Sample;
 
     /// <summary>Samples one parameter on its own; returns its internal value.</summary>
     double SampleIndependent(Study study, FrozenTrial trial, string name, Distribution distribution);
@@ -49,4 +51,12 @@ public interface ISampler
     /// starts no new trial. Checked under the study's ask lock, before a trial is created.
     /// </summary>
     bool IsExhausted(Study study) => false;
+}
+
+/// <summary>The empty relative search space and sample of samplers that sample every parameter independently.</summary>
+internal static class NoRelativeSpace
+{
+    public static readonly IReadOnlyDictionary<string, Distribution> Space = new Dictionary<string, Distribution>();
+
+    public static readonly IReadOnlyDictionary<string, double> Sample = new Dictionary<string, double>();
 }

@@ -14,9 +14,6 @@ namespace Hone.Samplers;
 /// </remarks>
 public sealed class RandomSampler : ISampler
 {
-    private static readonly IReadOnlyDictionary<string, Distribution> EmptySpace = new Dictionary<string, Distribution>();
-    private static readonly IReadOnlyDictionary<string, double> EmptySample = new Dictionary<string, double>();
-
     /// <summary>Creates the sampler.</summary>
     /// <param name="seed">The seed; null picks a random one.</param>
     public RandomSampler(long? seed = null)
@@ -26,13 +23,6 @@ public sealed class RandomSampler : ISampler
 
     /// <summary>The seed in use.</summary>
     public long Seed { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => EmptySpace;
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> SampleRelative(
-        Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) => EmptySample;
 
     /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string name, Distribution distribution)

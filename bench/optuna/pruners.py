@@ -144,12 +144,23 @@ def instances_objective(seed, steps):
     return objective
 
 
-def make_pruner(name, steps):
+# The threshold pruner's upper bound per problem, after 3 warm-up steps (as ThresholdUpper in PrunerCommand.cs).
+THRESHOLD_UPPER = {"curves": 1.0, "digits": 1.0, "instances": 3.0}
+
+
+def make_pruner(name, steps, problem):
     p = optuna.pruners
     if name == "none":
         return p.NopPruner()
     if name == "median":
         return p.MedianPruner(n_startup_trials=5, n_warmup_steps=3)
+    if name == "percentile":
+        return p.PercentilePruner(25.0, n_startup_trials=5, n_warmup_steps=3)
+    if name == "threshold":
+        return p.ThresholdPruner(upper=THRESHOLD_UPPER[problem], n_warmup_steps=3)
+    if name == "patient":
+        # Experimental in Optuna 3.1 (the ExperimentalWarning is silenced in main).
+        return p.PatientPruner(p.MedianPruner(n_startup_trials=5, n_warmup_steps=3), patience=3)
     if name == "asha":
         return p.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
     if name == "hyperband":
@@ -165,7 +176,7 @@ def run(problem, pruner_name, seed, args, data):
         objective = instances_objective(seed, steps_per_trial)
     else:
         objective = digits_objective(seed, steps_per_trial, data)
-    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed), pruner=make_pruner(pruner_name, steps_per_trial))
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed), pruner=make_pruner(pruner_name, steps_per_trial, problem))
     steps, values = [], []
     budget = args.trials * steps_per_trial
 

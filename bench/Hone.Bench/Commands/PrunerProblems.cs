@@ -12,7 +12,10 @@ namespace Hone.Bench.Commands;
 /// </summary>
 internal static class PrunerProblems
 {
-    public static readonly string[] Names = ["curves", "digits", "instances"];
+    public static readonly string[] Names = ["curves", "digits", "instances", "lightgbm", "fasttree"];
+
+    /// <summary>The ML.NET problems: Hone only (Optuna has no ML.NET).</summary>
+    public static readonly string[] MLNetNames = ["lightgbm", "fasttree"];
 
     public delegate double Objective(Trial trial, Action<int, double?> record);
 
@@ -21,6 +24,7 @@ internal static class PrunerProblems
         "curves" => Curves(seed, steps),
         "digits" => Digits(seed, steps, DigitsData.Value),
         "instances" => Instances(seed, steps),
+        "lightgbm" or "fasttree" => BoostingProblem.Create(name, seed, steps),
         _ => throw new UsageException($"Unknown pruner problem \"{name}\"; known: {string.Join(", ", Names)}."),
     };
 

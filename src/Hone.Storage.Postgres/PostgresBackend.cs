@@ -44,15 +44,22 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     public override DateTime Now(Db db) =>
         DateTime.SpecifyKind((DateTime)db.Scalar("SELECT clock_timestamp() AT TIME ZONE 'UTC'")!, DateTimeKind.Utc);
 
-    public override T Run<T>(bool write, Func<Db, T> body)
+    public override T Run<T>(TransactionKind kind, Func<Db, T> body)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 using var connection = _source.OpenConnection();
-                using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
                 _connected = true;
+                if (kind == TransactionKind.Read)
+                {
+                    // Under READ COMMITTED every statement sees its own snapshot, in a transaction or not; without
+                    // one a read saves the COMMIT round trip.
+                    return body(new Db(connection, null, this));
+                }
+
+                using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
                 var result = body(new Db(connection, transaction, this));
                 transaction.Commit();
                 return result;
@@ -73,7 +80,7 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
         }
     }
 
-    public override void EnsureSchema() => Run(write: true, db =>
+    public override void EnsureSchema() => Run(TransactionKind.StateChange, db =>
     {
         db.Scalar("SELECT pg_advisory_xact_lock(7264173)"); // one creator at a time
         var hasStudies = db.Scalar("SELECT to_regclass('studies')::text") is not null;
@@ -126,7 +133,9 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     /// <summary>Turns a postgresql:// URL or a keyword connection string into Npgsql's connection string.</summary>
     internal static string ConnectionString(StorageUrl url)
     {
-        var b = new NpgsqlConnectionStringBuilder { Timeout = 30 };
+        // Hone's statements are few and fixed: prepare them on reuse. Hone sets no session state, so a pooled
+        // connection needs no reset before its next use. A URL may override all three.
+        var b = new NpgsqlConnectionStringBuilder { Timeout = 30, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2, NoResetOnClose = true };
         var text = url.Value;
         try
         {

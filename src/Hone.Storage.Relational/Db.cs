@@ -7,7 +7,7 @@ namespace Hone.Storage.Relational;
 /// With a statement cache (SQLite: one connection per storage, used by one thread at a time) commands are kept
 /// prepared per SQL text and reused; without one each command is created and disposed.
 /// </remarks>
-internal sealed class Db(DbConnection connection, DbTransaction transaction, SqlBackend backend, Dictionary<string, DbCommand>? statements = null)
+internal sealed class Db(DbConnection connection, DbTransaction? transaction, SqlBackend backend, Dictionary<string, DbCommand>? statements = null)
 {
     public SqlBackend Backend => backend;
 

@@ -44,7 +44,7 @@ public abstract class RelationalStorage : IStorage
         ArgumentNullException.ThrowIfNull(directions);
         try
         {
-            return Backend.Run(write: true, db =>
+            return Backend.Run(TransactionKind.StateChange, db =>
             {
                 if (db.Scalar("SELECT study_id FROM studies WHERE study_name = @n", ("@n", name)) is not null)
                 {
@@ -69,7 +69,7 @@ public abstract class RelationalStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void DeleteStudy(long studyId) => Backend.Run(write: true, db =>
+    public void DeleteStudy(long studyId) => Backend.Run(TransactionKind.StateChange, db =>
     {
         RequireStudy(db, studyId, lockRow: true);
         const string OfStudy = "trial_id IN (SELECT trial_id FROM trials WHERE study_id = @s)";
@@ -89,11 +89,11 @@ public abstract class RelationalStorage : IStorage
     });
 
     /// <inheritdoc/>
-    public long? FindStudy(string name) => Backend.Run(write: false, db =>
+    public long? FindStudy(string name) => Backend.Run(TransactionKind.Read, db =>
         db.Scalar("SELECT study_id FROM studies WHERE study_name = @n", ("@n", name)) is { } id ? ToLong(id) : (long?)null);
 
     /// <inheritdoc/>
-    public StudyRecord GetStudy(long studyId) => Backend.Run(write: false, db =>
+    public StudyRecord GetStudy(long studyId) => Backend.Run(TransactionKind.Read, db =>
     {
         var name = db.Scalar("SELECT study_name FROM studies WHERE study_id = @s", ("@s", studyId)) as string
             ?? throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
@@ -104,7 +104,7 @@ public abstract class RelationalStorage : IStorage
     });
 
     /// <inheritdoc/>
-    public IReadOnlyList<StudyRecord> GetAllStudies() => Backend.Run(write: false, db =>
+    public IReadOnlyList<StudyRecord> GetAllStudies() => Backend.Run(TransactionKind.Read, db =>
     {
         var names = new SortedDictionary<long, string>();
         var directions = new Dictionary<long, List<StudyDirection>>();
@@ -138,14 +138,14 @@ public abstract class RelationalStorage : IStorage
     public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null)
     {
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
-        return Backend.Run(write: true, db => CreateTrialIn(db, studyId, template, now));
+        return Backend.Run(TransactionKind.StateChange, db => CreateTrialIn(db, studyId, template, now));
     }
 
     /// <inheritdoc/>
     public FrozenTrial? PopWaitingTrial(long studyId)
     {
         // Most asks find no waiting trial: a read answers that without taking the write lock.
-        var anyWaiting = Backend.Run(write: false, db =>
+        var anyWaiting = Backend.Run(TransactionKind.Read, db =>
         {
             if (db.Scalar("SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' LIMIT 1", ("@s", studyId)) is not null)
             {
@@ -161,7 +161,7 @@ public abstract class RelationalStorage : IStorage
         }
 
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
-        return Backend.Run(write: true, db =>
+        return Backend.Run(TransactionKind.StateChange, db =>
         {
             while (true)
             {
@@ -190,7 +190,7 @@ public abstract class RelationalStorage : IStorage
     {
         ArgumentNullException.ThrowIfNull(distribution);
         var json = DistributionJson.Serialize(distribution);
-        Backend.Run(write: true, db =>
+        Backend.Run(TransactionKind.Write, db =>
         {
             RequireUnfinished(db, trialId, "set a parameter");
             db.Execute(
@@ -205,7 +205,7 @@ public abstract class RelationalStorage : IStorage
     public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values)
     {
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
-        Backend.Run(write: true, db =>
+        Backend.Run(TransactionKind.StateChange, db =>
         {
             var (number, current) = RequireUnfinished(db, trialId, "change its state");
             if (state == TrialState.Waiting)
@@ -225,7 +225,7 @@ public abstract class RelationalStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void SetTrialIntermediateValue(long trialId, int step, double value) => Backend.Run(write: true, db =>
+    public void SetTrialIntermediateValue(long trialId, int step, double value) => Backend.Run(TransactionKind.Write, db =>
     {
         RequireUnfinished(db, trialId, "report an intermediate value");
         WriteIntermediate(db, trialId, step, value);
@@ -239,14 +239,14 @@ public abstract class RelationalStorage : IStorage
     public void SetTrialSystemAttr(long trialId, string key, JsonElement value) => SetTrialAttr("trial_system_attributes", trialId, key, value);
 
     /// <inheritdoc/>
-    public FrozenTrial GetTrial(long trialId) => Backend.Run(write: false, db =>
+    public FrozenTrial GetTrial(long trialId) => Backend.Run(TransactionKind.Read, db =>
     {
         var trials = LoadTrials(db, "t.trial_id = @t", ("@t", trialId));
         return trials.Count == 1 ? trials[0] : throw new StudyNotFoundException($"No trial with id {trialId} in {Url}.");
     });
 
     /// <inheritdoc/>
-    public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Backend.Run(write: false, db =>
+    public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Backend.Run(TransactionKind.Read, db =>
     {
         var current = db.Scalar("SELECT version FROM hone_study_versions WHERE study_id = @s", ("@s", studyId)) is { } v ? ToLong(v) : 0;
         if (current == 0)
@@ -267,14 +267,14 @@ public abstract class RelationalStorage : IStorage
     });
 
     /// <inheritdoc/>
-    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) => Backend.Run(write: false, db =>
+    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) => Backend.Run(TransactionKind.Read, db =>
     {
         RequireStudy(db, studyId, lockRow: false);
         return (IReadOnlyList<FrozenTrial>)LoadTrials(db, "t.study_id = @s", ("@s", studyId));
     });
 
     /// <inheritdoc/>
-    public void RecordHeartbeat(long trialId) => Backend.Run(write: true, db =>
+    public void RecordHeartbeat(long trialId) => Backend.Run(TransactionKind.Write, db =>
     {
         db.Execute(
             "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, @now) ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat",
@@ -289,14 +289,14 @@ public abstract class RelationalStorage : IStorage
             "FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = @s AND t.state = 'RUNNING' AND h.heartbeat < @cutoff";
 
         // A cheap read first: most calls find nothing and need no write lock.
-        var any = Backend.Run(write: false, db =>
+        var any = Backend.Run(TransactionKind.Read, db =>
             db.Scalar($"SELECT t.trial_id {Stale} LIMIT 1", ("@s", studyId), ("@cutoff", Backend.Time(Backend.Now(db) - gracePeriod))) is not null);
         if (!any)
         {
             return [];
         }
 
-        return Backend.Run(write: true, db =>
+        return Backend.Run(TransactionKind.StateChange, db =>
         {
             var now = SqlBackend.Truncate(Backend.Now(db));
             var stale = new List<(long Id, DateTime Beat)>();
@@ -407,7 +407,7 @@ public abstract class RelationalStorage : IStorage
     private void SetTrialAttr(string table, long trialId, string key, JsonElement value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        Backend.Run(write: true, db =>
+        Backend.Run(TransactionKind.Write, db =>
         {
             if (db.Scalar($"SELECT trial_id FROM trials WHERE trial_id = @t{Backend.ForUpdate}", ("@t", trialId)) is null)
             {
@@ -422,7 +422,7 @@ public abstract class RelationalStorage : IStorage
     private void SetStudyAttr(string table, long studyId, string key, JsonElement value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        Backend.Run(write: true, db =>
+        Backend.Run(TransactionKind.StateChange, db =>
         {
             RequireStudy(db, studyId, lockRow: false);
             db.Execute(
@@ -432,7 +432,7 @@ public abstract class RelationalStorage : IStorage
         });
     }
 
-    private Dictionary<string, JsonElement> GetStudyAttrs(string table, long studyId) => Backend.Run(write: false, db =>
+    private Dictionary<string, JsonElement> GetStudyAttrs(string table, long studyId) => Backend.Run(TransactionKind.Read, db =>
     {
         RequireStudy(db, studyId, lockRow: false);
         var attrs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);

@@ -26,8 +26,8 @@ internal abstract class SqlBackend
     /// <summary>A parameter written to an enum column: <c>@p</c>, or <c>CAST(@p AS type)</c> where enums are native types.</summary>
     public abstract string Enum(string parameter, string enumType);
 
-    /// <summary>Runs <paramref name="body"/> in one transaction (a write transaction when <paramref name="write"/>), retrying transient conflicts.</summary>
-    public abstract T Run<T>(bool write, Func<Db, T> body);
+    /// <summary>Runs <paramref name="body"/> in one transaction of the given kind, retrying transient conflicts.</summary>
+    public abstract T Run<T>(TransactionKind kind, Func<Db, T> body);
 
     /// <summary>Whether an error is a unique-constraint violation.</summary>
     public abstract bool IsUniqueViolation(DbException e);

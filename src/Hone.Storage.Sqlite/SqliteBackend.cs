@@ -15,11 +15,19 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, System.Data.Common.DbCommand> _statements = new(StringComparer.Ordinal);
+    private readonly string? _synchronous;
+    private string _currentSynchronous;
 
-    public SqliteBackend(StorageUrl url, string path, TimeSpan busyTimeout, string synchronous)
+    /// <param name="url">The storage's URL.</param>
+    /// <param name="path">The database file.</param>
+    /// <param name="busyTimeout">How long a write waits for another connection's lock.</param>
+    /// <param name="synchronous">SQLite's <c>synchronous</c> level for every commit, or null for FULL on state changes and NORMAL otherwise (see <see cref="TransactionKind"/>).</param>
+    public SqliteBackend(StorageUrl url, string path, TimeSpan busyTimeout, string? synchronous)
         : base(url)
     {
         Path = path;
+        _synchronous = synchronous;
+        _currentSynchronous = synchronous ?? "FULL";
         var full = System.IO.Path.GetFullPath(path);
         var folder = System.IO.Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
@@ -45,7 +53,7 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
             _connection.Open();
             using var pragmas = _connection.CreateCommand();
             pragmas.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};");
+                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {_currentSynchronous};");
             pragmas.ExecuteNonQuery();
         }
         catch (SqliteException e)
@@ -73,15 +81,20 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
 
     public override string EnumAsText(string column) => column;
 
-    public override T Run<T>(bool write, Func<Db, T> body)
+    public override T Run<T>(TransactionKind kind, Func<Db, T> body)
     {
         lock (_gate)
         {
+            if (kind != TransactionKind.Read)
+            {
+                SetSynchronous(_synchronous ?? (kind == TransactionKind.StateChange ? "FULL" : "NORMAL"));
+            }
+
             for (var attempt = 0; ; attempt++)
             {
                 try
                 {
-                    using var transaction = _connection.BeginTransaction(deferred: !write);
+                    using var transaction = _connection.BeginTransaction(deferred: kind == TransactionKind.Read);
                     var result = body(new Db(_connection, transaction, this, _statements));
                     transaction.Commit();
                     return result;
@@ -103,7 +116,30 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
         }
     }
 
-    public override void EnsureSchema() => Run(write: true, db =>
+    /// <summary>
+    /// Sets the level the next commit syncs at. In WAL mode a FULL commit syncs the log, and with it every
+    /// NORMAL commit before it, so a state change also makes the writes before it durable.
+    /// </summary>
+    private void SetSynchronous(string level)
+    {
+        if (string.Equals(level, _currentSynchronous, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        using var pragma = _connection.CreateCommand();
+        pragma.CommandText = level switch
+        {
+            "FULL" => "PRAGMA synchronous = FULL",
+            "NORMAL" => "PRAGMA synchronous = NORMAL",
+            "EXTRA" => "PRAGMA synchronous = EXTRA",
+            _ => "PRAGMA synchronous = OFF",
+        };
+        pragma.ExecuteNonQuery();
+        _currentSynchronous = level;
+    }
+
+    public override void EnsureSchema() => Run(TransactionKind.StateChange, db =>
     {
         var tables = new HashSet<string>(StringComparer.Ordinal);
         db.Read("SELECT name FROM sqlite_master WHERE type = 'table'", r => tables.Add(r.GetString(0)));
@@ -141,6 +177,17 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
 
         return 0;
     });
+
+    /// <summary>SQLite's <c>synchronous</c> setting on the connection now, as SQLite reports it (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA): the level the last write committed at.</summary>
+    internal long SynchronousSetting()
+    {
+        lock (_gate)
+        {
+            using var pragma = _connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous";
+            return (long)pragma.ExecuteScalar()!;
+        }
+    }
 
     public void Dispose()
     {

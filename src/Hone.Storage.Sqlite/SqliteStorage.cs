@@ -7,11 +7,15 @@ namespace Hone.Storage.Sqlite;
 /// machine share the file, and Optuna's tools (optuna-dashboard, <c>optuna.load_study</c>) read it as is.
 /// </summary>
 /// <remarks>
-/// <para>WAL journal, a busy timeout, and <c>BEGIN IMMEDIATE</c> for every write. By default <c>synchronous=NORMAL</c>:
-/// a committed change survives the process being killed at any instant (SQLite's WAL is always consistent), and the
-/// last commits before an operating-system crash or power loss may roll back. Add <c>?synchronous=full</c> to the URL
-/// to fsync every commit (power-loss durable, one disk flush per state change). Keep the file on a local disk: network file systems break
-/// SQLite's locking. For many machines use PostgreSQL.</para>
+/// <para>WAL journal, a busy timeout, and <c>BEGIN IMMEDIATE</c> for every write. Every commit survives the process
+/// being killed at any instant (SQLite's WAL is always consistent). By default a change of a trial's or a study's
+/// state (a trial created, started, finished or failed; a study created or deleted) is synced to disk before its
+/// commit returns (<c>synchronous=FULL</c>), and that sync also covers every earlier commit; a parameter, an
+/// intermediate value, an attribute or a heartbeat commits without a sync (<c>synchronous=NORMAL</c>), so an
+/// operating-system crash or power loss can lose only such writes made after the last state change, all of them
+/// to trials that were running. <c>?synchronous=full</c> syncs every commit; <c>?synchronous=normal</c> none
+/// (checkpoints only); <c>off</c> and <c>extra</c> are SQLite's. Keep the file on a local disk: network file
+/// systems break SQLite's locking. For many machines use PostgreSQL.</para>
 /// <para>Open one with <c>new SqliteStorage("hone.db")</c> or through a URL (<c>sqlite:///hone.db</c>) in
 /// <see cref="Studies.StudyOptions.StorageUrl"/>.</para>
 /// </remarks>
@@ -42,6 +46,9 @@ public sealed class SqliteStorage : RelationalStorage, IDisposable
     /// <summary>The database file's path.</summary>
     public string Path => ((SqliteBackend)Backend).Path;
 
+    /// <summary>SQLite's <c>synchronous</c> level the last write committed at (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).</summary>
+    internal long LastCommitSynchronous => ((SqliteBackend)Backend).SynchronousSetting();
+
     /// <summary>Closes the connection.</summary>
     public void Dispose() => ((SqliteBackend)Backend).Dispose();
 
@@ -63,7 +70,7 @@ public sealed class SqliteStorage : RelationalStorage, IDisposable
             throw new StorageException(url, "names no database file; write sqlite:///relative/path.db or sqlite:////absolute/path.db.");
         }
 
-        var synchronous = "NORMAL";
+        string? synchronous = null;
         var busy = DefaultBusyTimeout;
         var q = url.Value.IndexOf('?', StringComparison.Ordinal);
         foreach (var pair in q < 0 ? [] : url.Value[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))

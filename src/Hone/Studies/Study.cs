@@ -23,6 +23,7 @@ public sealed partial class Study
 {
     private readonly ConcurrentDictionary<string, Distribution> _knownDistributions = new(StringComparer.Ordinal);
     private volatile bool _stopRequested;
+    private long _trialSystemAttrWrites;
 
     private Study(IStorage storage, StudyRecord record, ISampler sampler, IPruner pruner)
     {
@@ -93,6 +94,9 @@ public sealed partial class Study
     internal TrialCache Cache { get; }
 
     internal Lock AskLock { get; } = new();
+
+    /// <summary>How many trial system attributes samplers and pruners have set through this object; lets an ask skip re-reading a trial nothing wrote to.</summary>
+    internal long TrialSystemAttrWrites => Interlocked.Read(ref _trialSystemAttrWrites);
 
     /// <summary>Creates a study (or, with <see cref="StudyOptions.LoadIfExists"/>, loads one).</summary>
     /// <exception cref="DuplicateStudyException">The name is taken and LoadIfExists is false.</exception>
@@ -206,6 +210,7 @@ public sealed partial class Study
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentException.ThrowIfNullOrEmpty(key);
         Storage.SetTrialSystemAttr(trial.TrialId, key, AttributeValue.From(key, value));
+        Interlocked.Increment(ref _trialSystemAttrWrites);
     }
 
     /// <summary>Asks the current optimize run(s) of this object to start no new trial; running trials finish.</summary>

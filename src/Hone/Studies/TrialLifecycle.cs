@@ -31,6 +31,7 @@ internal static class TrialLifecycle
             }
 
             var frozen = study.Storage.PopWaitingTrial(study.StudyId) ?? study.Storage.CreateTrial(study.StudyId);
+            var writesBefore = study.TrialSystemAttrWrites;
             try
             {
                 study.Sampler.BeforeTrial(study, frozen);
@@ -44,7 +45,8 @@ internal static class TrialLifecycle
                 throw;
             }
 
-            return new LiveTrial(study, study.Storage.GetTrial(frozen.TrialId));
+            // The storage's record is re-read only if the sampler wrote to it (a grid sampler records its point).
+            return new LiveTrial(study, study.TrialSystemAttrWrites == writesBefore ? frozen : study.Storage.GetTrial(frozen.TrialId));
         }
     }
 

@@ -46,7 +46,8 @@ internal static class BoostingProblem
         {
             var config = new Config(
                 trial.SuggestFloat("learning_rate", 0.005, 0.5, log: true),
-                trial.SuggestInt("leaves", 4, 64, log: true),
+                // FastTree is ~10 times slower per tree here than LightGbm, so its range stops at 32 leaves.
+                trial.SuggestInt("leaves", 4, trainer == "lightgbm" ? 64 : 32, log: true),
                 trial.SuggestInt("min_leaf", 2, 50, log: true),
                 trial.SuggestFloat("feature_fraction", 0.3, 1.0),
                 trainer == "lightgbm" ? trial.SuggestFloat("l2", 1e-3, 10.0, log: true) : 0.0);

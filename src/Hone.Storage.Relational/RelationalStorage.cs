@@ -261,7 +261,7 @@ public abstract class RelationalStorage : IStorage
 
         var trials = sinceVersion <= 0
             ? LoadTrials(db, "t.study_id = @s", ("@s", studyId))
-            : LoadTrials(db, "t.trial_id IN (SELECT trial_id FROM hone_trial_versions WHERE study_id = @s AND version > @v)",
+            : LoadTrials(db, "v.study_id = @s AND v.version > @v", " JOIN hone_trial_versions v ON v.trial_id = t.trial_id",
                 ("@s", studyId), ("@v", sinceVersion));
         return new TrialChanges(trials, current);
     });
@@ -471,10 +471,14 @@ public abstract class RelationalStorage : IStorage
     /// Reads every trial matching <paramref name="filter"/> (SQL over <c>trials t</c>), ordered by number, in one
     /// statement: the trial rows and their children as one UNION ALL, told apart by the first column.
     /// </summary>
-    private List<FrozenTrial> LoadTrials(Db db, string filter, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    private List<FrozenTrial> LoadTrials(Db db, string filter, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        LoadTrials(db, filter, string.Empty, parameters);
+
+    /// <summary>As above, with <paramref name="join"/> joined to <c>trials t</c> for the filter to use.</summary>
+    private List<FrozenTrial> LoadTrials(Db db, string filter, string join, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         var builders = new Dictionary<long, TrialBuilder>();
-        db.Read(LoadSql(filter), r =>
+        db.Read(LoadSql(filter, join), r =>
         {
             var id = r.GetInt64(1);
             if (!builders.TryGetValue(id, out var b))
@@ -523,17 +527,19 @@ public abstract class RelationalStorage : IStorage
         return trials;
     }
 
-    private string LoadSql(string filter) => _loadSql.GetOrAdd(filter, f =>
+    // Children join the trial rows rather than test "trial_id IN (SELECT ...)": SQLite would build a temporary
+    // index for each IN, and the allocation and release of its page cache cost more than the query.
+    private string LoadSql(string filter, string join) => _loadSql.GetOrAdd(filter + "|" + join, _ =>
     {
-        var of = $"trial_id IN (SELECT t.trial_id FROM trials t WHERE {f})";
+        var of = $"JOIN trials t ON t.trial_id = c.trial_id{join} WHERE {filter}";
         return
             $"SELECT 0, t.trial_id, CAST(t.number AS BIGINT), {Backend.EnumAsText("t.state")}, {Backend.TimeAsText("t.datetime_start")}, " +
-            $"{Backend.TimeAsText("t.datetime_complete")}, CAST(NULL AS DOUBLE PRECISION) FROM trials t WHERE {f} " +
-            $"UNION ALL SELECT 1, trial_id, NULL, param_name, distribution_json, NULL, param_value FROM trial_params WHERE {of} " +
-            $"UNION ALL SELECT 2, trial_id, objective, {Backend.EnumAsText("value_type")}, NULL, NULL, value FROM trial_values WHERE {of} " +
-            $"UNION ALL SELECT 3, trial_id, step, {Backend.EnumAsText("intermediate_value_type")}, NULL, NULL, intermediate_value FROM trial_intermediate_values WHERE {of} " +
-            $"UNION ALL SELECT 4, trial_id, NULL, \"key\", value_json, NULL, NULL FROM trial_user_attributes WHERE {of} " +
-            $"UNION ALL SELECT 5, trial_id, NULL, \"key\", value_json, NULL, NULL FROM trial_system_attributes WHERE {of}";
+            $"{Backend.TimeAsText("t.datetime_complete")}, CAST(NULL AS DOUBLE PRECISION) FROM trials t{join} WHERE {filter} " +
+            $"UNION ALL SELECT 1, c.trial_id, NULL, c.param_name, c.distribution_json, NULL, c.param_value FROM trial_params c {of} " +
+            $"UNION ALL SELECT 2, c.trial_id, c.objective, {Backend.EnumAsText("c.value_type")}, NULL, NULL, c.value FROM trial_values c {of} " +
+            $"UNION ALL SELECT 3, c.trial_id, c.step, {Backend.EnumAsText("c.intermediate_value_type")}, NULL, NULL, c.intermediate_value FROM trial_intermediate_values c {of} " +
+            $"UNION ALL SELECT 4, c.trial_id, NULL, c.\"key\", c.value_json, NULL, NULL FROM trial_user_attributes c {of} " +
+            $"UNION ALL SELECT 5, c.trial_id, NULL, c.\"key\", c.value_json, NULL, NULL FROM trial_system_attributes c {of}";
     });
 
     private Distribution ParseDistribution(string json) =>

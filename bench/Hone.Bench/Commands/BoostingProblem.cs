@@ -21,7 +21,8 @@ namespace Hone.Bench.Commands;
 /// A trial therefore fits with a doubling schedule (10, 20, 40, 80, 160, then the maximum), and between fits reports
 /// the staged ensemble — the bias plus the first s weighted trees of its public <see cref="RegressionTreeEnsemble"/>,
 /// through the trainer's own Platt calibrator — at every step it has trees for. A pruned trial stops fitting, so its
-/// wall time is real and at most about twice that of a trainer that could continue. <see cref="Verify"/> checks both
+/// wall time is real: a full trial fits 580 trees for 270 reported (2.15 times a trainer that could continue), a trial
+/// pruned just past a doubling up to about 4 times (step 5: 10 + 20 + 40 + 80 trees for 50). <see cref="Verify"/> checks both
 /// assumptions (the staged scores equal ML.NET's Score and Probability columns; the prefix of a longer fit equals the
 /// shorter fit) before a benchmark uses the problem.
 /// </remarks>

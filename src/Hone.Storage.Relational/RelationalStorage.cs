@@ -147,13 +147,11 @@ public abstract class RelationalStorage : IStorage
         // Most asks find no waiting trial: a read answers that without taking the write lock.
         var anyWaiting = Backend.Run(TransactionKind.Read, db =>
         {
-            if (db.Scalar("SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' LIMIT 1", ("@s", studyId)) is not null)
-            {
-                return true;
-            }
-
-            RequireStudy(db, studyId, lockRow: false);
-            return false;
+            var (waiting, studyExists) = (false, false);
+            db.Read(
+                "SELECT EXISTS (SELECT 1 FROM trials WHERE study_id = @s AND state = 'WAITING'), EXISTS (SELECT 1 FROM studies WHERE study_id = @s)",
+                r => (waiting, studyExists) = (r.GetBoolean(0), r.GetBoolean(1)), ("@s", studyId));
+            return studyExists ? waiting : throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
         });
         if (!anyWaiting)
         {
@@ -192,11 +190,14 @@ public abstract class RelationalStorage : IStorage
         var json = DistributionJson.Serialize(distribution);
         Backend.Run(TransactionKind.Write, db =>
         {
-            RequireUnfinished(db, trialId, "set a parameter");
-            db.Execute(
-                "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @n, @v, @d) " +
-                "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
-                ("@t", trialId), ("@n", name), ("@v", internalValue), ("@d", json));
+            if (db.Execute(
+                    $"INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) SELECT @t, @n, @v, @d {IfUnfinished} " +
+                    "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
+                    ("@t", trialId), ("@n", name), ("@v", internalValue), ("@d", json)) == 0)
+            {
+                ThrowNotWritable(db, trialId, "set a parameter");
+            }
+
             return 0;
         });
     }
@@ -207,18 +208,27 @@ public abstract class RelationalStorage : IStorage
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
         Backend.Run(TransactionKind.StateChange, db =>
         {
-            var (number, current) = RequireUnfinished(db, trialId, "change its state");
             if (state == TrialState.Waiting)
             {
+                var (number, _) = RequireUnfinished(db, trialId, "change its state");
                 throw new InvalidOperationException($"Trial #{number} cannot be moved back to Waiting.");
             }
 
-            var startSql = state == TrialState.Running && current == TrialState.Waiting ? ", datetime_start = @now" : string.Empty;
+            // One statement checks and changes: it matches only an unfinished trial, whose row it locks.
+            var startSql = state == TrialState.Running ? ", datetime_start = CASE WHEN state = 'WAITING' THEN @now ELSE datetime_start END" : string.Empty;
             var completeSql = state.IsFinished() ? ", datetime_complete = @now" : string.Empty;
-            db.Execute(
-                $"UPDATE trials SET state = {Backend.Enum("@st", "trialstate")}{startSql}{completeSql} WHERE trial_id = @t",
-                ("@st", StateName(state)), ("@now", Backend.Time(now)), ("@t", trialId));
-            db.Execute("DELETE FROM trial_values WHERE trial_id = @t", ("@t", trialId));
+            if (db.Execute(
+                    $"UPDATE trials SET state = {Backend.Enum("@st", "trialstate")}{startSql}{completeSql} WHERE trial_id = @t AND state IN ('RUNNING', 'WAITING')",
+                    ("@st", StateName(state)), ("@now", Backend.Time(now)), ("@t", trialId)) == 0)
+            {
+                ThrowNotWritable(db, trialId, "change its state");
+            }
+
+            if (values is null)
+            {
+                db.Execute("DELETE FROM trial_values WHERE trial_id = @t", ("@t", trialId));
+            }
+
             WriteValues(db, trialId, values);
             return 0;
         });
@@ -227,8 +237,16 @@ public abstract class RelationalStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialIntermediateValue(long trialId, int step, double value) => Backend.Run(TransactionKind.Write, db =>
     {
-        RequireUnfinished(db, trialId, "report an intermediate value");
-        WriteIntermediate(db, trialId, step, value);
+        var type = double.IsNaN(value) ? "NAN" : double.IsPositiveInfinity(value) ? "INF_POS" : double.IsNegativeInfinity(value) ? "INF_NEG" : "FINITE";
+        if (db.Execute(
+                "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) " +
+                $"SELECT @t, @st, @v, {Backend.Enum("@ty", "trialintermediatevaluetype")} {IfUnfinished} " +
+                "ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = excluded.intermediate_value, intermediate_value_type = excluded.intermediate_value_type",
+                ("@t", trialId), ("@st", step), ("@v", double.IsFinite(value) ? value : null), ("@ty", type)) == 0)
+        {
+            ThrowNotWritable(db, trialId, "report an intermediate value");
+        }
+
         return 0;
     });
 
@@ -328,15 +346,17 @@ public abstract class RelationalStorage : IStorage
     private FrozenTrial CreateTrialIn(Db db, long studyId, FrozenTrial? template, DateTime now)
     {
         RequireStudy(db, studyId, lockRow: true);
-        var number = (int)ToLong(db.Scalar("SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = @s", ("@s", studyId)));
         var state = template?.State ?? TrialState.Running;
         var start = template is null ? now : template.DatetimeStart is { } s ? SqlBackend.Truncate(s) : (state == TrialState.Waiting ? (DateTime?)null : now);
         var complete = template?.DatetimeComplete is { } c ? SqlBackend.Truncate(c) : (state.IsFinished() ? now : (DateTime?)null);
-        var id = ToLong(db.Scalar(
+        var (id, number) = (0L, 0);
+        db.Read(
             "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
-            $"VALUES (@n, @s, {Backend.Enum("@st", "trialstate")}, @ds, @dc) RETURNING trial_id",
-            ("@n", number), ("@s", studyId), ("@st", StateName(state)),
-            ("@ds", start is { } ds ? Backend.Time(ds) : null), ("@dc", complete is { } dc ? Backend.Time(dc) : null)));
+            $"SELECT COALESCE(MAX(number), -1) + 1, @s, {Backend.Enum("@st", "trialstate")}, @ds, @dc FROM trials WHERE study_id = @s " +
+            "RETURNING trial_id, number",
+            r => (id, number) = (r.GetInt64(0), r.GetInt32(1)),
+            ("@s", studyId), ("@st", StateName(state)),
+            ("@ds", start is { } ds ? Backend.Time(ds) : null), ("@dc", complete is { } dc ? Backend.Time(dc) : null));
         if (template is null)
         {
             return new FrozenTrial { Number = number, TrialId = id, State = state, DatetimeStart = start };
@@ -384,7 +404,8 @@ public abstract class RelationalStorage : IStorage
 
             var type = double.IsPositiveInfinity(v) ? "INF_POS" : double.IsNegativeInfinity(v) ? "INF_NEG" : "FINITE";
             db.Execute(
-                $"INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (@t, @o, @v, {Backend.Enum("@ty", "trialvaluetype")})",
+                $"INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (@t, @o, @v, {Backend.Enum("@ty", "trialvaluetype")}) " +
+                "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, value_type = excluded.value_type",
                 ("@t", trialId), ("@o", i), ("@v", double.IsFinite(v) ? v : null), ("@ty", type));
         }
     }
@@ -447,6 +468,19 @@ public abstract class RelationalStorage : IStorage
         {
             throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
         }
+    }
+
+    /// <summary>
+    /// The end of an INSERT ... SELECT that writes to trial <c>@t</c> only while it is unfinished, locking its row
+    /// (the WHERE also settles SQLite's parse of a SELECT followed by ON CONFLICT).
+    /// </summary>
+    private string IfUnfinished => $"FROM trials WHERE trial_id = @t AND state IN ('RUNNING', 'WAITING'){Backend.ForUpdate}";
+
+    /// <summary>Throws why a write guarded by <see cref="IfUnfinished"/> matched no trial: none with that id, or a finished one.</summary>
+    private void ThrowNotWritable(Db db, long trialId, string attempted)
+    {
+        RequireUnfinished(db, trialId, attempted);
+        throw new InvalidOperationException($"Trial id {trialId} could not be written to {attempted}, though it exists unfinished.");
     }
 
     /// <summary>Locks a trial's row and checks that it may still change; returns its number and state.</summary>

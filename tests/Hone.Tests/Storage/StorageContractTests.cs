@@ -85,6 +85,54 @@ public abstract class StorageContractTests
     }
 
     [StorageFact]
+    public void WritesToAMissingTrialOrStudy_SayNotFound_AndLeaveNothingBehind()
+    {
+        var s = NewStorage();
+        var id = s.CreateStudy("a", [StudyDirection.Minimize]);
+        var t = s.CreateTrial(id);
+        const long Missing = 987_654;
+        Assert.Throws<StudyNotFoundException>(() => s.SetTrialParam(Missing, "x", 0.5, new FloatDistribution(0, 1)));
+        Assert.Throws<StudyNotFoundException>(() => s.SetTrialIntermediateValue(Missing, 0, 1));
+        Assert.Throws<StudyNotFoundException>(() => s.SetTrialStateValues(Missing, TrialState.Complete, [1.0]));
+        Assert.Throws<StudyNotFoundException>(() => s.PopWaitingTrial(Missing));
+        Assert.Throws<StudyNotFoundException>(() => s.CreateTrial(Missing));
+        Assert.Equal([t.TrialId], s.GetAllTrials(id).Select(x => x.TrialId));
+    }
+
+    [StorageFact]
+    public void StateChanges_StampTimes_AndRefuseGoingBackToWaiting()
+    {
+        var s = NewStorage();
+        var id = s.CreateStudy("a", [StudyDirection.Minimize]);
+        var waiting = s.CreateTrial(id, new FrozenTrial { State = TrialState.Waiting });
+        Assert.Null(s.GetTrial(waiting.TrialId).DatetimeStart);
+        s.SetTrialStateValues(waiting.TrialId, TrialState.Running, null);
+        var running = s.GetTrial(waiting.TrialId);
+        Assert.Equal(TrialState.Running, running.State);
+        Assert.NotNull(running.DatetimeStart);
+        Assert.Null(running.DatetimeComplete);
+
+        // Running again keeps the start; going back to Waiting is refused and changes nothing.
+        s.SetTrialStateValues(waiting.TrialId, TrialState.Running, null);
+        Assert.Equal(running.DatetimeStart, s.GetTrial(waiting.TrialId).DatetimeStart);
+        Assert.Throws<InvalidOperationException>(() => s.SetTrialStateValues(waiting.TrialId, TrialState.Waiting, null));
+        Assert.Equal(TrialState.Running, s.GetTrial(waiting.TrialId).State);
+
+        s.SetTrialIntermediateValue(waiting.TrialId, 3, 0.5);
+        s.SetTrialIntermediateValue(waiting.TrialId, 3, 0.25);
+        s.SetTrialParam(waiting.TrialId, "x", 0.5, new FloatDistribution(0, 1));
+        s.SetTrialParam(waiting.TrialId, "x", 0.75, new FloatDistribution(0, 1));
+        s.SetTrialStateValues(waiting.TrialId, TrialState.Pruned, [0.25]);
+        var pruned = s.GetTrial(waiting.TrialId);
+        Assert.Equal(TrialState.Pruned, pruned.State);
+        Assert.Equal([0.25], pruned.Values);
+        Assert.Equal(0.25, pruned.IntermediateValues[3]);
+        Assert.Equal(0.75, pruned.InternalParams["x"]);
+        Assert.NotNull(pruned.DatetimeComplete);
+        Assert.Equal(running.DatetimeStart, pruned.DatetimeStart);
+    }
+
+    [StorageFact]
     public void PopWaitingTrial_HandsEachToExactlyOneCaller()
     {
         var s = NewStorage();

@@ -11,9 +11,9 @@ namespace Hone.Storage.Sqlite;
 /// being killed at any instant (SQLite's WAL is always consistent). By default a change of a trial's or a study's
 /// state (a trial created, started, finished or failed; a study created or deleted) is synced to disk before its
 /// commit returns (<c>synchronous=FULL</c>), and that sync also covers every earlier commit; a parameter, an
-/// intermediate value, an attribute or a heartbeat commits without a sync (<c>synchronous=NORMAL</c>), so an
-/// operating-system crash or power loss can lose only such writes made after the last state change, all of them
-/// to trials that were running. <c>?synchronous=full</c> syncs every commit; <c>?synchronous=normal</c> none
+/// intermediate value or a heartbeat of a running trial, or a trial attribute, commits without a sync
+/// (<c>synchronous=NORMAL</c>), so an operating-system crash or power loss can lose only such writes made after
+/// the last state change, never a started or finished trial. <c>?synchronous=full</c> syncs every commit; <c>?synchronous=normal</c> none
 /// (checkpoints only); <c>off</c> and <c>extra</c> are SQLite's. Keep the file on a local disk: network file
 /// systems break SQLite's locking. For many machines use PostgreSQL.</para>
 /// <para>Open one with <c>new SqliteStorage("hone.db")</c> or through a URL (<c>sqlite:///hone.db</c>) in

@@ -164,6 +164,9 @@ internal sealed class OptimizeLoop : IDisposable
         || _study.IsStopRequested
         || (_options.Timeout is { } timeout && Stopwatch.GetElapsedTime(_startTimestamp) >= timeout);
 
+    /// <summary>Callbacks and progress reports receive the finished trial as stored; without them, state and values suffice.</summary>
+    private bool NeedsStoredRecord => _options.Callbacks.Count > 0 || _options.Progress is not null;
+
     private void Complete(LiveTrial trial, double[]? values, Exception? error)
     {
         _running.TryRemove(trial.TrialId, out _);
@@ -172,7 +175,7 @@ internal sealed class OptimizeLoop : IDisposable
             FrozenTrial finished;
             if (error is TrialPrunedException)
             {
-                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, TrialState.Pruned, null, failReason: null);
+                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, TrialState.Pruned, null, failReason: null, NeedsStoredRecord);
             }
             else if (error is not null)
             {
@@ -180,7 +183,7 @@ internal sealed class OptimizeLoop : IDisposable
                 var reason = cancelled
                     ? "The optimize run was cancelled while the trial was running."
                     : $"{error.GetType().FullName}: {error.Message}";
-                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, TrialState.Fail, null, reason);
+                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, TrialState.Fail, null, reason, NeedsStoredRecord);
                 if (!cancelled && (error is SamplerException || !IsCaught(error)))
                 {
                     Interlocked.CompareExchange(ref _fatal, ExceptionDispatchInfo.Capture(error), null);
@@ -188,7 +191,7 @@ internal sealed class OptimizeLoop : IDisposable
             }
             else
             {
-                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, null, values, failReason: null);
+                finished = TrialLifecycle.Tell(_study, trial, trial.TrialId, null, values, failReason: null, NeedsStoredRecord);
             }
 
             AfterTrial(finished);

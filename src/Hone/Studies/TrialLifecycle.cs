@@ -65,7 +65,11 @@ internal static class TrialLifecycle
     /// <param name="state">Complete, Pruned or Fail; null infers Complete from values.</param>
     /// <param name="values">One value per objective.</param>
     /// <param name="failReason">Why the trial failed, stored in <see cref="FailReasonKey"/>.</param>
-    public static FrozenTrial Tell(Study study, LiveTrial? live, long trialId, TrialState? state, IReadOnlyList<double>? values, string? failReason)
+    /// <param name="reread">
+    /// Whether to return the trial as stored (completion time included); otherwise the trial as this process
+    /// knows it with the final state and values, which saves a read when the caller needs no more.
+    /// </param>
+    public static FrozenTrial Tell(Study study, LiveTrial? live, long trialId, TrialState? state, IReadOnlyList<double>? values, string? failReason, bool reread = true)
     {
         if (live?.FinalState is { } told)
         {
@@ -119,7 +123,7 @@ internal static class TrialLifecycle
             live.FinalState = finalState;
         }
 
-        return study.Storage.GetTrial(trial.TrialId);
+        return reread ? study.Storage.GetTrial(trial.TrialId) : trial with { State = finalState, Values = values };
     }
 
     public static string? CheckValues(Study study, IReadOnlyList<double> values)

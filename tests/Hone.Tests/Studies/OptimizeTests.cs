@@ -246,6 +246,21 @@ public class OptimizeTests
     }
 
     [Fact]
+    public void Callbacks_ReceiveTheTrialAsStored()
+    {
+        var study = Study.Create();
+        var received = new List<FrozenTrial>();
+        study.Optimize(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { Trials = 5, Callbacks = [(_, t) => received.Add(t)] });
+        Assert.Equal(5, received.Count);
+        Assert.All(received, t =>
+        {
+            Assert.Equal(TrialState.Complete, t.State);
+            Assert.NotNull(t.DatetimeComplete);
+            Assert.Equal(study.Trials[t.Number], t);
+        });
+    }
+
+    [Fact]
     public void BadOptions_AreRejectedTogether()
     {
         var e = Assert.Throws<ArgumentException>(() => Study.Create().Optimize(_ => 0, new OptimizeOptions { Trials = -1, Parallelism = 0 }));

@@ -22,7 +22,7 @@ namespace Hone.Bench.Commands;
 /// the staged ensemble — the bias plus the first s weighted trees of its public <see cref="RegressionTreeEnsemble"/>,
 /// through the trainer's own Platt calibrator — at every step it has trees for. A pruned trial stops fitting, so its
 /// wall time is real: a full trial fits 580 trees for 270 reported (2.15 times a trainer that could continue), a trial
-/// pruned just past a doubling up to about 4 times (step 5: 10 + 20 + 40 + 80 trees for 50). <see cref="Verify"/> checks both
+/// pruned just past a doubling up to 3.4 times (step 9: 10 + 20 + 40 + 80 + 160 trees for 90). <see cref="Verify"/> checks both
 /// assumptions (the staged scores equal ML.NET's Score and Probability columns; the prefix of a longer fit equals the
 /// shorter fit) before a benchmark uses the problem.
 /// </remarks>

@@ -176,7 +176,9 @@ def run(problem, pruner_name, seed, args, data):
         objective = instances_objective(seed, steps_per_trial)
     else:
         objective = digits_objective(seed, steps_per_trial, data)
-    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed), pruner=make_pruner(pruner_name, steps_per_trial, problem))
+    # Hyperband's brackets hash the study name: a fixed name makes runs repeatable.
+    study = optuna.create_study(study_name=f"pruners-{problem}-{pruner_name}-{seed}", sampler=optuna.samplers.TPESampler(seed=seed),
+                                pruner=make_pruner(pruner_name, steps_per_trial, problem))
     steps, values = [], []
     budget = args.trials * steps_per_trial
 

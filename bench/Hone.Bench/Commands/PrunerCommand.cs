@@ -93,6 +93,8 @@ internal static class PrunerCommand
         var objective = PrunerProblems.Create(problem, seed, steps);
         var study = Study.Create(new StudyOptions
         {
+            // Hyperband assigns brackets by hashing the study name with the trial number: a fixed name makes runs repeatable.
+            Name = $"pruners-{problem}-{pruner}-{seed}",
             Sampler = new TpeSampler(new() { Seed = seed }),
             Pruner = MakePruner(pruner, problem, steps),
         });

@@ -19,6 +19,9 @@ internal static class PrunerProblems
 
     public delegate double Objective(Trial trial, Action<int, double?> record);
 
+    /// <summary>A trial's noise seed from the run's seed and the trial number; the same in every process (HashCode is not).</summary>
+    private static int TrialSeed(int seed, int trialNumber) => unchecked((seed * 1_000_003) + trialNumber);
+
     public static Objective Create(string name, int seed, int steps) => name switch
     {
         "curves" => Curves(seed, steps),
@@ -49,7 +52,7 @@ internal static class PrunerProblems
         var lr = trial.SuggestFloat("lr", 1e-4, 1.0, log: true);
         var width = trial.SuggestInt("width", 8, 512, log: true);
         var dropout = trial.SuggestFloat("dropout", 0.0, 0.6);
-        var rng = new Random(HashCode.Combine(seed, trial.Number));
+        var rng = new Random(TrialSeed(seed, trial.Number));
         var y = double.NaN;
         for (var t = 1; t <= steps; t++)
         {
@@ -84,7 +87,7 @@ internal static class PrunerProblems
         var x1 = trial.SuggestFloat("x1", -1, 1);
         var x2 = trial.SuggestFloat("x2", -1, 1);
         var order = Enumerable.Range(0, steps).ToArray();
-        new Random(HashCode.Combine(seed, trial.Number)).Shuffle(order);
+        new Random(TrialSeed(seed, trial.Number)).Shuffle(order);
         var sum = 0.0;
         for (var k = 0; k < steps; k++)
         {
@@ -147,7 +150,7 @@ internal static class PrunerProblems
         var l2 = trial.SuggestFloat("l2", 1e-6, 1e-1, log: true);
         var momentum = trial.SuggestFloat("momentum", 0.0, 0.99);
         var batch = trial.SuggestCategorical("batch", [16, 32, 64, 128]);
-        var rng = new Random(HashCode.Combine(seed, trial.Number));
+        var rng = new Random(TrialSeed(seed, trial.Number));
         const int D = 64, K = 10;
         var w = new double[D * K];
         var b = new double[K];

@@ -96,7 +96,7 @@ public abstract class RelationalStorage : IStorage
     public StudyRecord GetStudy(long studyId) => Backend.Run(TransactionKind.Read, db =>
     {
         var name = db.Scalar("SELECT study_name FROM studies WHERE study_id = @s", ("@s", studyId)) as string
-            ?? throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
+            ?? throw StudyNotFound(studyId);
         var directions = new List<StudyDirection>();
         db.Read($"SELECT {Backend.EnumAsText("direction")} FROM study_directions WHERE study_id = @s ORDER BY objective",
             r => directions.Add(ParseDirection(r.GetString(0))), ("@s", studyId));
@@ -151,7 +151,7 @@ public abstract class RelationalStorage : IStorage
             db.Read(
                 "SELECT EXISTS (SELECT 1 FROM trials WHERE study_id = @s AND state = 'WAITING'), EXISTS (SELECT 1 FROM studies WHERE study_id = @s)",
                 r => (waiting, studyExists) = (r.GetBoolean(0), r.GetBoolean(1)), ("@s", studyId));
-            return studyExists ? waiting : throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
+            return studyExists ? waiting : throw StudyNotFound(studyId);
         });
         if (!anyWaiting)
         {
@@ -190,10 +190,7 @@ public abstract class RelationalStorage : IStorage
         var json = DistributionJson.Serialize(distribution);
         Backend.Run(TransactionKind.Write, db =>
         {
-            if (db.Execute(
-                    $"INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) SELECT @t, @n, @v, @d {IfUnfinished} " +
-                    "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
-                    ("@t", trialId), ("@n", name), ("@v", internalValue), ("@d", json)) == 0)
+            if (WriteParam(db, trialId, name, internalValue, json, onlyIfUnfinished: true) == 0)
             {
                 ThrowNotWritable(db, trialId, "set a parameter");
             }
@@ -237,12 +234,7 @@ public abstract class RelationalStorage : IStorage
     /// <inheritdoc/>
     public void SetTrialIntermediateValue(long trialId, int step, double value) => Backend.Run(TransactionKind.Write, db =>
     {
-        var type = double.IsNaN(value) ? "NAN" : double.IsPositiveInfinity(value) ? "INF_POS" : double.IsNegativeInfinity(value) ? "INF_NEG" : "FINITE";
-        if (db.Execute(
-                "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) " +
-                $"SELECT @t, @st, @v, {Backend.Enum("@ty", "trialintermediatevaluetype")} {IfUnfinished} " +
-                "ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = excluded.intermediate_value, intermediate_value_type = excluded.intermediate_value_type",
-                ("@t", trialId), ("@st", step), ("@v", double.IsFinite(value) ? value : null), ("@ty", type)) == 0)
+        if (WriteIntermediate(db, trialId, step, value, onlyIfUnfinished: true) == 0)
         {
             ThrowNotWritable(db, trialId, "report an intermediate value");
         }
@@ -260,7 +252,7 @@ public abstract class RelationalStorage : IStorage
     public FrozenTrial GetTrial(long trialId) => Backend.Run(TransactionKind.Read, db =>
     {
         var trials = LoadTrials(db, "t.trial_id = @t", ("@t", trialId));
-        return trials.Count == 1 ? trials[0] : throw new StudyNotFoundException($"No trial with id {trialId} in {Url}.");
+        return trials.Count == 1 ? trials[0] : throw TrialNotFound(trialId);
     });
 
     /// <inheritdoc/>
@@ -364,14 +356,13 @@ public abstract class RelationalStorage : IStorage
 
         foreach (var (name, x) in template.InternalParams)
         {
-            db.Execute("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @n, @v, @d)",
-                ("@t", id), ("@n", name), ("@v", x), ("@d", DistributionJson.Serialize(template.Distributions[name])));
+            WriteParam(db, id, name, x, DistributionJson.Serialize(template.Distributions[name]), onlyIfUnfinished: false);
         }
 
         WriteValues(db, id, template.Values);
         foreach (var (step, v) in template.IntermediateValues)
         {
-            WriteIntermediate(db, id, step, v);
+            WriteIntermediate(db, id, step, v, onlyIfUnfinished: false);
         }
 
         foreach (var (k, v) in template.UserAttrs)
@@ -410,12 +401,22 @@ public abstract class RelationalStorage : IStorage
         }
     }
 
-    private void WriteIntermediate(Db db, long trialId, int step, double value)
+    /// <summary>Upserts a parameter; with <paramref name="onlyIfUnfinished"/> only while the trial is unfinished. Returns the rows written.</summary>
+    private int WriteParam(Db db, long trialId, string name, double internalValue, string distributionJson, bool onlyIfUnfinished) =>
+        db.Execute(
+            "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) " +
+            (onlyIfUnfinished ? $"SELECT @t, @n, @v, @d {IfUnfinished} " : "VALUES (@t, @n, @v, @d) ") +
+            "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
+            ("@t", trialId), ("@n", name), ("@v", internalValue), ("@d", distributionJson));
+
+    /// <summary>Upserts an intermediate value; with <paramref name="onlyIfUnfinished"/> only while the trial is unfinished. Returns the rows written.</summary>
+    private int WriteIntermediate(Db db, long trialId, int step, double value, bool onlyIfUnfinished)
     {
         var type = double.IsNaN(value) ? "NAN" : double.IsPositiveInfinity(value) ? "INF_POS" : double.IsNegativeInfinity(value) ? "INF_NEG" : "FINITE";
-        db.Execute(
+        var row = $"@t, @st, @v, {Backend.Enum("@ty", "trialintermediatevaluetype")}";
+        return db.Execute(
             "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) " +
-            $"VALUES (@t, @st, @v, {Backend.Enum("@ty", "trialintermediatevaluetype")}) " +
+            (onlyIfUnfinished ? $"SELECT {row} {IfUnfinished} " : $"VALUES ({row}) ") +
             "ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = excluded.intermediate_value, intermediate_value_type = excluded.intermediate_value_type",
             ("@t", trialId), ("@st", step), ("@v", double.IsFinite(value) ? value : null), ("@ty", type));
     }
@@ -432,7 +433,7 @@ public abstract class RelationalStorage : IStorage
         {
             if (db.Scalar($"SELECT trial_id FROM trials WHERE trial_id = @t{Backend.ForUpdate}", ("@t", trialId)) is null)
             {
-                throw new StudyNotFoundException($"No trial with id {trialId} in {Url}.");
+                throw TrialNotFound(trialId);
             }
 
             WriteAttr(db, table, trialId, key, value);
@@ -466,9 +467,13 @@ public abstract class RelationalStorage : IStorage
     {
         if (db.Scalar($"SELECT study_id FROM studies WHERE study_id = @s{(lockRow ? Backend.ForUpdate : string.Empty)}", ("@s", studyId)) is null)
         {
-            throw new StudyNotFoundException($"No study with id {studyId} in {Url}.");
+            throw StudyNotFound(studyId);
         }
     }
+
+    private StudyNotFoundException StudyNotFound(long studyId) => new($"No study with id {studyId} in {Url}.");
+
+    private StudyNotFoundException TrialNotFound(long trialId) => new($"No trial with id {trialId} in {Url}.");
 
     /// <summary>
     /// The end of an INSERT ... SELECT that writes to trial <c>@t</c> only while it is unfinished, locking its row
@@ -495,7 +500,7 @@ public abstract class RelationalStorage : IStorage
         }, ("@t", trialId));
         if (number is not { } n)
         {
-            throw new StudyNotFoundException($"No trial with id {trialId} in {Url}.");
+            throw TrialNotFound(trialId);
         }
 
         return state.IsFinished() ? throw new TrialFinishedException(n, state, attempted) : (n, state);

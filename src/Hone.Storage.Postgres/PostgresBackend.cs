@@ -44,6 +44,8 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     public override DateTime Now(Db db) =>
         DateTime.SpecifyKind((DateTime)db.Scalar("SELECT clock_timestamp() AT TIME ZONE 'UTC'")!, DateTimeKind.Utc);
 
+    public override string NowSql(string localParameter) => $"COALESCE(clock_timestamp() AT TIME ZONE 'UTC', {localParameter})";
+
     public override T Run<T>(TransactionKind kind, Func<Db, T> body)
     {
         for (var attempt = 0; ; attempt++)

@@ -135,14 +135,14 @@ public abstract class RelationalStorage : IStorage
     public IReadOnlyDictionary<string, JsonElement> GetStudySystemAttrs(long studyId) => GetStudyAttrs("study_system_attributes", studyId);
 
     /// <inheritdoc/>
-    public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null)
+    public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null, TrialClaim? claim = null)
     {
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
-        return Backend.Run(TransactionKind.StateChange, db => CreateTrialIn(db, studyId, template, now));
+        return Backend.Run(TransactionKind.StateChange, db => CreateTrialIn(db, studyId, template, now, claim));
     }
 
     /// <inheritdoc/>
-    public FrozenTrial? PopWaitingTrial(long studyId)
+    public FrozenTrial? PopWaitingTrial(long studyId, TrialClaim? claim = null)
     {
         // Most asks find no waiting trial: a read answers that without taking the write lock.
         var anyWaiting = Backend.Run(TransactionKind.Read, db =>
@@ -177,6 +177,7 @@ public abstract class RelationalStorage : IStorage
                         $"UPDATE trials SET state = {Backend.Enum("@st", "trialstate")}, datetime_start = @now WHERE trial_id = @t AND state = 'WAITING'",
                         ("@st", "RUNNING"), ("@now", Backend.Time(now)), ("@t", trialId)) == 1)
                 {
+                    WriteClaim(db, trialId, claim, now);
                     return LoadTrials(db, "t.trial_id = @t", ("@t", trialId))[0];
                 }
             }
@@ -200,7 +201,8 @@ public abstract class RelationalStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values)
+    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null)
     {
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
         Backend.Run(TransactionKind.StateChange, db =>
@@ -227,6 +229,17 @@ public abstract class RelationalStorage : IStorage
             }
 
             WriteValues(db, trialId, values);
+            foreach (var (k, v) in systemAttrs ?? FrozenTrial.NoAttrs)
+            {
+                WriteAttr(db, "trial_system_attributes", trialId, k, v);
+            }
+
+            if (retry is not null)
+            {
+                var studyId = ToLong(db.Scalar("SELECT study_id FROM trials WHERE trial_id = @t", ("@t", trialId)));
+                CreateTrialIn(db, studyId, retry, now, claim: null);
+            }
+
             return 0;
         });
     }
@@ -284,24 +297,54 @@ public abstract class RelationalStorage : IStorage
     });
 
     /// <inheritdoc/>
-    public void RecordHeartbeat(long trialId) => Backend.Run(TransactionKind.Write, db =>
+    public bool RecordHeartbeat(long trialId) => Backend.Run(TransactionKind.Heartbeat, db =>
     {
-        db.Execute(
-            "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, @now) ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat",
-            ("@t", trialId), ("@now", Backend.Time(Backend.Now(db))));
-        return 0;
+        // Only a Running trial beats: the same statement that writes the beat tells the worker its trial was finished elsewhere.
+        if (WriteHeartbeat(db, trialId, SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime), onlyIfRunning: true) == 1)
+        {
+            return true;
+        }
+
+        if (db.Scalar("SELECT trial_id FROM trials WHERE trial_id = @t", ("@t", trialId)) is null)
+        {
+            throw TrialNotFound(trialId);
+        }
+
+        return false;
     });
 
     /// <inheritdoc/>
-    public IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null)
+    public IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null,
+        Func<FrozenTrial, bool?>? isOwnerAlive = null)
     {
         const string Stale =
             "FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = @s AND t.state = 'RUNNING' AND h.heartbeat < @cutoff";
 
-        // A cheap read first: most calls find nothing and need no write lock.
-        var any = Backend.Run(TransactionKind.Read, db =>
-            db.Scalar($"SELECT t.trial_id {Stale} LIMIT 1", ("@s", studyId), ("@cutoff", Backend.Time(Backend.Now(db) - gracePeriod))) is not null);
-        if (!any)
+        // A read first: most calls find nothing and need no write lock.
+        var candidates = Backend.Run(TransactionKind.Read, db =>
+        {
+            var cutoff = Backend.Now(db) - gracePeriod;
+            var found = new List<(long Id, bool Dead)>();
+            if (isOwnerAlive is null)
+            {
+                db.Read($"SELECT t.trial_id {Stale}", r => found.Add((r.GetInt64(0), false)), ("@s", studyId), ("@cutoff", Backend.Time(cutoff)));
+                return found;
+            }
+
+            var stale = new HashSet<long>();
+            db.Read($"SELECT t.trial_id {Stale}", r => stale.Add(r.GetInt64(0)), ("@s", studyId), ("@cutoff", Backend.Time(cutoff)));
+            foreach (var trial in LoadTrials(db, "t.study_id = @s AND t.state = 'RUNNING'", ("@s", studyId)))
+            {
+                var alive = isOwnerAlive(trial);
+                if (alive == false || (alive is null && stale.Contains(trial.TrialId)))
+                {
+                    found.Add((trial.TrialId, alive == false));
+                }
+            }
+
+            return found;
+        });
+        if (candidates.Count == 0)
         {
             return [];
         }
@@ -309,12 +352,19 @@ public abstract class RelationalStorage : IStorage
         return Backend.Run(TransactionKind.StateChange, db =>
         {
             var now = SqlBackend.Truncate(Backend.Now(db));
-            var stale = new List<(long Id, DateTime Beat)>();
-            db.Read($"SELECT t.trial_id, h.heartbeat {Stale} ORDER BY t.trial_id{Backend.ForUpdateSkipLocked}",
-                r => stale.Add((r.GetInt64(0), Backend.ReadTime(r, 1))), ("@s", studyId), ("@cutoff", Backend.Time(now - gracePeriod)));
             var failed = new List<FrozenTrial>();
-            foreach (var (id, beat) in stale)
+            foreach (var (id, dead) in candidates)
             {
+                // Checked again inside the write: the trial may have finished, or beaten, since the read.
+                DateTime? beat = null;
+                db.Read(
+                    $"SELECT h.heartbeat FROM trials t LEFT JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.trial_id = @t AND t.state = 'RUNNING'{Backend.ForUpdateSkipLocked}",
+                    r => beat = r.IsDBNull(0) ? DateTime.MinValue : Backend.ReadTime(r, 0), ("@t", id));
+                if (beat is not { } last || (!dead && (last == DateTime.MinValue || last >= now - gracePeriod)))
+                {
+                    continue;
+                }
+
                 if (db.Execute(
                         $"UPDATE trials SET state = {Backend.Enum("@st", "trialstate")}, datetime_complete = @now WHERE trial_id = @t AND state = 'RUNNING'",
                         ("@st", "FAIL"), ("@now", Backend.Time(now)), ("@t", id)) != 1)
@@ -322,12 +372,13 @@ public abstract class RelationalStorage : IStorage
                     continue;
                 }
 
-                WriteAttr(db, "trial_system_attributes", id, StaleTrials.FailReasonKey, StaleTrials.FailReason(now - beat));
+                WriteAttr(db, "trial_system_attributes", id, StaleTrials.FailReasonKey,
+                    dead ? StaleTrials.OwnerGoneReason() : StaleTrials.FailReason(now - last));
                 var trial = LoadTrials(db, "t.trial_id = @t", ("@t", id))[0];
                 failed.Add(trial);
                 if (retry?.Invoke(trial) is { } template)
                 {
-                    CreateTrialIn(db, studyId, template, now);
+                    CreateTrialIn(db, studyId, template, now, claim: null);
                 }
             }
 
@@ -335,7 +386,7 @@ public abstract class RelationalStorage : IStorage
         });
     }
 
-    private FrozenTrial CreateTrialIn(Db db, long studyId, FrozenTrial? template, DateTime now)
+    private FrozenTrial CreateTrialIn(Db db, long studyId, FrozenTrial? template, DateTime now, TrialClaim? claim)
     {
         RequireStudy(db, studyId, lockRow: true);
         var state = template?.State ?? TrialState.Running;
@@ -349,9 +400,16 @@ public abstract class RelationalStorage : IStorage
             r => (id, number) = (r.GetInt64(0), r.GetInt32(1)),
             ("@s", studyId), ("@st", StateName(state)),
             ("@ds", start is { } ds ? Backend.Time(ds) : null), ("@dc", complete is { } dc ? Backend.Time(dc) : null));
+        if (state == TrialState.Running)
+        {
+            WriteClaim(db, id, claim, now);
+        }
+
         if (template is null)
         {
-            return new FrozenTrial { Number = number, TrialId = id, State = state, DatetimeStart = start };
+            return claim is null
+                ? new FrozenTrial { Number = number, TrialId = id, State = state, DatetimeStart = start }
+                : LoadTrials(db, "t.trial_id = @t", ("@t", id))[0];
         }
 
         foreach (var (name, x) in template.InternalParams)
@@ -377,6 +435,35 @@ public abstract class RelationalStorage : IStorage
 
         return LoadTrials(db, "t.trial_id = @t", ("@t", id))[0];
     }
+
+    /// <summary>Writes a worker's claim on a trial it just made Running: its attributes and first heartbeat.</summary>
+    private void WriteClaim(Db db, long trialId, TrialClaim? claim, DateTime now)
+    {
+        if (claim is null)
+        {
+            return;
+        }
+
+        foreach (var (k, v) in claim.SystemAttrs)
+        {
+            WriteAttr(db, "trial_system_attributes", trialId, k, v);
+        }
+
+        if (claim.Heartbeat)
+        {
+            WriteHeartbeat(db, trialId, now, onlyIfRunning: false);
+        }
+    }
+
+    /// <summary>Upserts a trial's heartbeat (the database's clock where it has one); with <paramref name="onlyIfRunning"/> only while it is Running.</summary>
+    private int WriteHeartbeat(Db db, long trialId, DateTime localNow, bool onlyIfRunning) =>
+        db.Execute(
+            "INSERT INTO trial_heartbeats (trial_id, heartbeat) " +
+            (onlyIfRunning
+                ? $"SELECT @t, {Backend.NowSql("@now")} FROM trials WHERE trial_id = @t AND state = 'RUNNING' "
+                : $"VALUES (@t, {Backend.NowSql("@now")}) ") +
+            "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat",
+            ("@t", trialId), ("@now", Backend.Time(localNow)));
 
     private void WriteValues(Db db, long trialId, IReadOnlyList<double>? values)
     {

@@ -56,6 +56,9 @@ internal abstract class SqlBackend
     /// <summary>The clock heartbeats are compared against: the database server's where there is one.</summary>
     public virtual DateTime Now(Db db) => TimeProvider.System.GetUtcNow().UtcDateTime;
 
+    /// <summary>SQL for "now" in a heartbeat: the database server's clock where there is one, else <paramref name="localParameter"/> (this machine's UTC time).</summary>
+    public virtual string NowSql(string localParameter) => localParameter;
+
     /// <summary>Creates the schema when absent, or checks that an existing one is a revision Hone understands.</summary>
     public abstract void EnsureSchema();
 

@@ -21,4 +21,10 @@ internal enum TransactionKind
 
     /// <summary>Changes a trial's or a study's state; its commit waits until it is on disk.</summary>
     StateChange,
+
+    /// <summary>
+    /// Records a heartbeat, as <see cref="Write"/>. It never waits behind the process's own transactions (SQLite gives
+    /// it a connection of its own), so a worker busy writing, or queued for the write lock, still beats on time.
+    /// </summary>
+    Heartbeat,
 }

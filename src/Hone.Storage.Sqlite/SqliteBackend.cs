@@ -12,11 +12,12 @@ namespace Hone.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteBackend : SqlBackend, IDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, System.Data.Common.DbCommand> _statements = new(StringComparer.Ordinal);
-    private readonly string? _synchronous;
-    private string _currentSynchronous;
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+    private readonly Channel _main;
+    private readonly Lock _heartbeatOpen = new();
+    private Channel? _heartbeat;
+    private bool _disposed;
 
     /// <param name="url">The storage's URL.</param>
     /// <param name="path">The database file.</param>
@@ -26,8 +27,6 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
         : base(url)
     {
         Path = path;
-        _synchronous = synchronous;
-        _currentSynchronous = synchronous ?? "FULL";
         var full = System.IO.Path.GetFullPath(path);
         var folder = System.IO.Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
@@ -40,27 +39,16 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
             throw new StorageException(url, $"\"{full}\" is a folder; the URL must name a database file inside it (e.g. sqlite:///{path.TrimEnd('/')}/hone.db).");
         }
 
-        var builder = new SqliteConnectionStringBuilder
+        _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = full,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
-        };
-        _connection = new SqliteConnection(builder.ToString());
-        try
-        {
-            _connection.Open();
-            using var pragmas = _connection.CreateCommand();
-            pragmas.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {_currentSynchronous};");
-            pragmas.ExecuteNonQuery();
-        }
-        catch (SqliteException e)
-        {
-            _connection.Dispose();
-            throw new StorageException(url, $"cannot open the SQLite file \"{full}\": {e.Message} Check that the path is a SQLite database and that this process may read and write it and its folder.", e);
-        }
+        }.ToString();
+        _pragmas = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous ?? "FULL"};");
+        _main = Open(full, synchronous);
     }
 
     public string Path { get; }
@@ -81,62 +69,43 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
 
     public override string EnumAsText(string column) => column;
 
-    public override T Run<T>(TransactionKind kind, Func<Db, T> body)
-    {
-        lock (_gate)
-        {
-            if (kind != TransactionKind.Read)
-            {
-                SetSynchronous(_synchronous ?? (kind == TransactionKind.StateChange ? "FULL" : "NORMAL"));
-            }
+    public override T Run<T>(TransactionKind kind, Func<Db, T> body) =>
+        (kind == TransactionKind.Heartbeat ? HeartbeatChannel() : _main).Run(kind, body, this);
 
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    using var transaction = _connection.BeginTransaction(deferred: kind == TransactionKind.Read);
-                    var result = body(new Db(_connection, transaction, this, _statements));
-                    transaction.Commit();
-                    return result;
-                }
-                catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 20)
-                {
-                    // Busy or locked past the busy timeout (rare: the timeout normally absorbs it); back off and retry.
-                    Thread.Sleep(10 * (attempt + 1));
-                }
-                catch (SqliteException e) when (!IsUniqueViolation(e))
-                {
-                    throw Wrap(e, "Check that the file is a healthy SQLite database on a local disk (network file systems break SQLite's locking).");
-                }
-                catch (SqliteException e)
-                {
-                    throw Wrap(e);
-                }
-            }
+    /// <summary>
+    /// The connection heartbeats use, opened at the first beat: a write of the process's own that waits for the
+    /// write lock holds the main connection's gate, and a beat queued behind it would let the trial look dead.
+    /// </summary>
+    private Channel HeartbeatChannel()
+    {
+        if (Volatile.Read(ref _heartbeat) is { } open)
+        {
+            return open;
+        }
+
+        lock (_heartbeatOpen)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _heartbeat ??= Open(System.IO.Path.GetFullPath(Path), _main.Synchronous);
         }
     }
 
-    /// <summary>
-    /// Sets the level the next commit syncs at. In WAL mode a FULL commit syncs the log, and with it every
-    /// NORMAL commit before it, so a state change also makes the writes before it durable.
-    /// </summary>
-    private void SetSynchronous(string level)
+    private Channel Open(string full, string? synchronous)
     {
-        if (string.Equals(level, _currentSynchronous, StringComparison.Ordinal))
+        var connection = new SqliteConnection(_connectionString);
+        try
         {
-            return;
+            connection.Open();
+            using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = _pragmas;
+            pragmas.ExecuteNonQuery();
+            return new Channel(connection, synchronous);
         }
-
-        using var pragma = _connection.CreateCommand();
-        pragma.CommandText = level switch
+        catch (SqliteException e)
         {
-            "FULL" => "PRAGMA synchronous = FULL",
-            "NORMAL" => "PRAGMA synchronous = NORMAL",
-            "EXTRA" => "PRAGMA synchronous = EXTRA",
-            _ => "PRAGMA synchronous = OFF",
-        };
-        pragma.ExecuteNonQuery();
-        _currentSynchronous = level;
+            connection.Dispose();
+            throw new StorageException(Url, $"cannot open the SQLite file \"{full}\": {e.Message} Check that the path is a SQLite database and that this process may read and write it and its folder.", e);
+        }
     }
 
     public override void EnsureSchema() => Run(TransactionKind.StateChange, db =>
@@ -179,27 +148,116 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
     });
 
     /// <summary>SQLite's <c>synchronous</c> setting on the connection now, as SQLite reports it (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA): the level the last write committed at.</summary>
-    internal long SynchronousSetting()
+    internal long SynchronousSetting() => _main.SynchronousSetting();
+
+    /// <summary>Closes the connections; the last connection to the file checkpoints the WAL into it and removes the -wal and -shm files.</summary>
+    public void Dispose()
     {
-        lock (_gate)
+        lock (_heartbeatOpen)
         {
-            using var pragma = _connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous";
-            return (long)pragma.ExecuteScalar()!;
+            _disposed = true;
+            _heartbeat?.Dispose();
+            _main.Dispose();
         }
     }
 
-    public void Dispose()
+    /// <summary>One connection, the lock that gives it to one thread at a time, and its prepared statements.</summary>
+    private sealed class Channel(SqliteConnection connection, string? synchronous) : IDisposable
     {
-        lock (_gate)
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, DbCommand> _statements = new(StringComparer.Ordinal);
+        private string _currentSynchronous = synchronous ?? "FULL";
+        private bool _closed;
+
+        public string? Synchronous => synchronous;
+
+        public T Run<T>(TransactionKind kind, Func<Db, T> body, SqliteBackend backend)
         {
-            foreach (var command in _statements.Values)
+            lock (_gate)
             {
-                command.Dispose();
+                ObjectDisposedException.ThrowIf(_closed, backend);
+                if (kind != TransactionKind.Read)
+                {
+                    SetSynchronous(synchronous ?? (kind == TransactionKind.StateChange ? "FULL" : "NORMAL"));
+                }
+
+                for (var attempt = 0; ; attempt++)
+                {
+                    try
+                    {
+                        using var transaction = connection.BeginTransaction(deferred: kind == TransactionKind.Read);
+                        var result = body(new Db(connection, transaction, backend, _statements));
+                        transaction.Commit();
+                        return result;
+                    }
+                    catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 20)
+                    {
+                        // Busy or locked past the busy timeout (rare: the timeout normally absorbs it); back off and retry.
+                        Thread.Sleep(10 * (attempt + 1));
+                    }
+                    catch (SqliteException e) when (!backend.IsUniqueViolation(e))
+                    {
+                        throw backend.Wrap(e, "Check that the file is a healthy SQLite database on a local disk (network file systems break SQLite's locking).");
+                    }
+                    catch (SqliteException e)
+                    {
+                        throw backend.Wrap(e);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Sets the level the next commit syncs at. In WAL mode a FULL commit syncs the log, and with it every
+        /// NORMAL commit before it, so a state change also makes the writes before it durable.
+        /// </summary>
+        private void SetSynchronous(string level)
+        {
+            if (string.Equals(level, _currentSynchronous, StringComparison.Ordinal))
+            {
+                return;
             }
 
-            _statements.Clear();
-            _connection.Dispose();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = level switch
+            {
+                "FULL" => "PRAGMA synchronous = FULL",
+                "NORMAL" => "PRAGMA synchronous = NORMAL",
+                "EXTRA" => "PRAGMA synchronous = EXTRA",
+                _ => "PRAGMA synchronous = OFF",
+            };
+            pragma.ExecuteNonQuery();
+            _currentSynchronous = level;
+        }
+
+        public long SynchronousSetting()
+        {
+            lock (_gate)
+            {
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous";
+                return (long)pragma.ExecuteScalar()!;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _closed = true;
+                foreach (var command in _statements.Values)
+                {
+                    command.Dispose();
+                }
+
+                _statements.Clear();
+                connection.Dispose();
+            }
         }
     }
 }

@@ -259,7 +259,7 @@ public sealed class OptimizeTests : IDisposable
         Assert.Equal(4, trials.Count);
         Assert.Equal([TrialState.Fail, TrialState.Complete, TrialState.Fail, TrialState.Complete], trials.Select(t => t.State));
         Assert.Equal(trials[0].Params["x"], trials[1].Params["x"]);
-        Assert.Equal(0, trials[1].UserAttrs["retry_of"].GetInt32());
+        Assert.Equal(0, trials[1].SystemAttrs["failed_trial"].GetInt32());
     }
 
     [Fact]

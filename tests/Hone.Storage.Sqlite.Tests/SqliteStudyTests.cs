@@ -1,3 +1,5 @@
+using Hone.Distributions;
+using Hone.Storage;
 using Hone.Samplers;
 using Hone.Storage.Sqlite;
 using Hone.Studies;
@@ -160,15 +162,16 @@ public sealed class SqliteStudyTests : IDisposable
             Name = "hb", StorageUrl = url, HeartbeatInterval = TimeSpan.FromMilliseconds(50),
             GracePeriod = TimeSpan.FromMilliseconds(300), RetryFailedTrials = new TrialRetryPolicy { MaxRetries = 2 },
         };
-        var dead = Study.Create(options);
-        var orphan = dead.Ask();
-        orphan.SuggestFloat("x", -3, 3);
-        orphan.SuggestInt("n", 0, 5);
+        Study.Create(options).Dispose();
         using (var raw = new SqliteStorage(_folder.File("hone.db")))
         {
-            raw.RecordHeartbeat(dead.Trials[0].TrialId);
+            // A worker on another machine (no worker attribute this machine can check) started a trial, beat once and died.
+            var studyId = raw.FindStudy("hb")!.Value;
+            var orphan = raw.CreateTrial(studyId, null, new TrialClaim { Heartbeat = true });
+            raw.SetTrialParam(orphan.TrialId, "x", 1.5, new FloatDistribution(-3, 3));
+            raw.SetTrialParam(orphan.TrialId, "n", 2, new IntDistribution(0, 5));
         }
- // its worker beat once, then "died"
+
         Thread.Sleep(500);
 
         var alive = Study.Load(new StudyOptions

@@ -2,11 +2,17 @@
 //   sleep-ms=N      the objective sleeps N ms (default 0)
 //   heartbeat-ms=N  heartbeat interval (default none); grace-ms=N grace period; retries=N retry policy
 //   hang=1          the objective of this worker's first trial never returns (for kill tests)
+//   die-after-ask=1 asks one trial, prints "asked N" and kills itself at once (SIGKILL), before any later heartbeat
 //   parallelism=N   trials at once in this process (default 1)
-// Creates the study if absent (LoadIfExists), runs TRIALS trials with a random sampler, prints "done N".
+//   async=1         the objective is async and stops when its token is cancelled
+//   no-dispose=1    never disposes the study (the process-exit hook must close the storage)
+// Creates the study if absent (LoadIfExists), runs TRIALS trials with a random sampler, disposes the study (closing
+// the storage), prints "done N" and exits 0.
+using System.Diagnostics;
 using System.Globalization;
 using Hone.Samplers;
 using Hone.Studies;
+using Hone.Trials;
 
 var url = args[0];
 var studyName = args[1];
@@ -24,10 +30,20 @@ var study = Study.Create(new StudyOptions
     GracePeriod = Opt("grace-ms") is { } g ? TimeSpan.FromMilliseconds(g) : null,
     RetryFailedTrials = Opt("retries") is { } r ? new TrialRetryPolicy { MaxRetries = r } : null,
 });
+
+if (Opt("die-after-ask") == 1)
+{
+    var asked = study.Ask();
+    Console.WriteLine($"asked {asked.Number}");
+    Console.Out.Flush();
+    Process.GetCurrentProcess().Kill();
+    Thread.Sleep(Timeout.Infinite);
+}
+
 var sleep = Opt("sleep-ms") ?? 0;
 var hang = Opt("hang") == 1;
 var first = 1;
-study.Optimize(trial =>
+double Evaluate(Trial trial)
 {
     var x = trial.SuggestFloat("x", -10, 10);
     var y = trial.SuggestInt("y", 0, 10);
@@ -39,11 +55,36 @@ study.Optimize(trial =>
         Thread.Sleep(Timeout.Infinite);
     }
 
-    if (sleep > 0)
-    {
-        Thread.Sleep(sleep);
-    }
-
     return x * x + y + ((string?)c == "a" ? 0 : 1);
-}, new OptimizeOptions { Trials = trials, Parallelism = Opt("parallelism") ?? 1 });
+}
+
+var optimize = new OptimizeOptions { Trials = trials, Parallelism = Opt("parallelism") ?? 1 };
+if (Opt("async") == 1)
+{
+    await study.OptimizeAsync(async (trial, ct) =>
+    {
+        var value = Evaluate(trial);
+        await Task.Delay(sleep, ct);
+        return value;
+    }, optimize);
+}
+else
+{
+    study.Optimize(trial =>
+    {
+        var value = Evaluate(trial);
+        if (sleep > 0)
+        {
+            Thread.Sleep(sleep);
+        }
+
+        return value;
+    }, optimize);
+}
+
+if (Opt("no-dispose") != 1)
+{
+    study.Dispose();
+}
+
 Console.WriteLine($"done {trials}");

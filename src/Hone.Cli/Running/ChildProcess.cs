@@ -4,7 +4,8 @@ namespace Hone.Cli.Running;
 
 /// <summary>
 /// A trial's program, started without a shell in a process group of its own (through <c>setsid</c>), so that
-/// stopping it stops everything it started: SIGTERM to the group, a grace period, then SIGKILL.
+/// stopping it stops everything it started: SIGTERM to the group, a grace period, then SIGKILL. Its group is killed
+/// too when <c>hone</c> itself dies, however it dies (<see cref="OrphanGuard"/>).
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -80,6 +81,11 @@ internal sealed class ChildProcess : IDisposable
         process.Exited += (_, _) => child._exited.TrySetResult();
         process.Start();
         child.Pid = process.Id;
+        if (ownGroup)
+        {
+            OrphanGuard.Add(child.Pid);
+        }
+
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -141,7 +147,15 @@ internal sealed class ChildProcess : IDisposable
         return Posix.KillGroup(Pid, Posix.SIGKILL);
     }
 
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        if (_ownGroup)
+        {
+            OrphanGuard.Remove(Pid);
+        }
+
+        _process.Dispose();
+    }
 
     private static string? FindSetsid()
     {

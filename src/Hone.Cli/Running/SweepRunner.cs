@@ -19,8 +19,11 @@ internal sealed class SweepRunner
     /// <summary>System attribute of a trial stopped by Ctrl+C: it does not count toward the sweep's trial budget.</summary>
     public const string InterruptedKey = "hone_interrupted";
 
-    /// <summary>How often a running trial's heartbeat is recorded, so that other runs can tell it is alive.</summary>
-    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How often a running trial's heartbeat is recorded, so that runs on other machines can tell it is alive (a run on
+    /// the same machine checks the trial's process itself, at once).
+    /// </summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
 
     private readonly SweepFile _sweep;
     private readonly RunSettings _settings;
@@ -28,7 +31,6 @@ internal sealed class SweepRunner
     private readonly TrialRunner _runner;
     private readonly Lock _gate = new();
     private int _launched;
-    private Storage.IStorage? _storage;
     private Exception? _fatal;
 
     public SweepRunner(SweepFile sweep, RunSettings settings, RunDisplay display)
@@ -42,22 +44,36 @@ internal sealed class SweepRunner
     /// <summary>Runs the sweep; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken interrupt, CancellationToken killNow)
     {
-        var storage = _storage = StorageFactory.Open(_sweep.Storage);
-        var study = Study.Create(new StudyOptions
+        var storage = StorageFactory.Open(_sweep.Storage);
+        try
         {
-            Name = _sweep.StudyName,
-            Directions = _sweep.Directions,
-            Sampler = _sweep.CreateSampler(),
-            Pruner = _sweep.CreatePruner(),
-            Storage = storage,
-            LoadIfExists = true,
-            HeartbeatInterval = HeartbeatInterval,
-        });
+            using var study = Study.Create(new StudyOptions
+            {
+                Name = _sweep.StudyName,
+                Directions = _sweep.Directions,
+                Sampler = _sweep.CreateSampler(),
+                Pruner = _sweep.CreatePruner(),
+                Storage = storage,
+                LoadIfExists = true,
+                HeartbeatInterval = HeartbeatInterval,
+                RetryFailedTrials = _sweep.Retries > 0 ? new TrialRetryPolicy { MaxRetries = _sweep.Retries } : null,
+            });
+            return await RunAsync(study, interrupt, killNow).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Closing checkpoints SQLite's WAL: the .db file alone then holds every trial.
+            (storage as IDisposable)?.Dispose();
+        }
+    }
 
-        // Trials of a hone process that was killed outright (no heartbeat for two intervals) are failed now.
+    private async Task<int> RunAsync(Study study, CancellationToken interrupt, CancellationToken killNow)
+    {
+        // Trials of a hone process that is gone: found at once on this machine (its process no longer exists), after
+        // the heartbeat grace period from elsewhere. With retries, each is enqueued again.
         foreach (var stale in study.FailStaleTrials())
         {
-            _display.Note($"trial {stale.Number} was left running by a process that stopped; recorded as failed");
+            _display.Note($"trial {stale.Number} was left running by a hone process that is gone; recorded as failed{(_sweep.Retries > 0 ? " (retried if it has retries left)" : string.Empty)}");
         }
 
         var done = study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Fail).Count(t => !t.SystemAttrs.ContainsKey(InterruptedKey));
@@ -164,7 +180,16 @@ internal sealed class SweepRunner
             catch (Exception e)
             {
                 // A sampler failing (or enqueued parameters that do not fit the space) is no fault of the program.
-                var failed = TellFail(study, trial, $"could not choose the parameters: {e.Message}", interrupted: false);
+                FrozenTrial failed;
+                try
+                {
+                    failed = TellFail(study, trial, $"could not choose the parameters: {e.Message}", interrupted: false);
+                }
+                catch (TrialFinishedException)
+                {
+                    continue;
+                }
+
                 state.Finish(failed);
                 _display.TrialFinished(state, failed, new TrialOutcome(TrialState.Fail, null, $"could not choose the parameters: {e.Message}", [], false, null));
                 if (e is SamplerException)
@@ -179,8 +204,6 @@ internal sealed class SweepRunner
             state.Start(trial.Number);
             _display.TrialStarted(state, trial.Number, parameters);
             TrialOutcome outcome;
-            var trialId = Find(study, trial.Number).TrialId;
-            using var heartbeat = new Timer(_ => Beat(trialId), null, TimeSpan.Zero, HeartbeatInterval);
             try
             {
                 outcome = await _runner.RunAsync(trial, parameters, study.Name, interrupt, killNow, _display.Note).ConfigureAwait(false);
@@ -193,17 +216,28 @@ internal sealed class SweepRunner
             FrozenTrial finished;
             try
             {
-                if (outcome.ExitCode is { } code)
+                if (outcome.ExitCode is { } code && !trial.FinishedElsewhere.IsCancellationRequested)
                 {
                     trial.SetUserAttr("exit_code", code);
                 }
 
+                var retry = !outcome.Interrupted && _sweep.Retries > 0;
                 finished = outcome.State switch
                 {
                     TrialState.Complete => study.Tell(trial, outcome.Values!),
                     TrialState.Pruned => study.Tell(trial, TrialState.Pruned),
-                    _ => TellFail(study, trial, outcome.Reason ?? "failed", outcome.Interrupted, outcome.StderrTail),
+                    _ => TellFail(study, trial, outcome.Reason ?? "failed", outcome.Interrupted, outcome.StderrTail, retry),
                 };
+                if (finished.State == TrialState.Fail && retry)
+                {
+                    _display.Note($"trial {trial.Number} failed; its parameters are queued again unless they used their {_sweep.Retries} retr{(_sweep.Retries == 1 ? "y" : "ies")}");
+                }
+            }
+            catch (TrialFinishedException)
+            {
+                // Another process finished this trial (it found this run's heartbeats missing): it keeps that outcome.
+                _display.Note($"trial {trial.Number} was finished by another process while it ran; its result is not recorded");
+                continue;
             }
             catch (Exception e)
             {
@@ -220,33 +254,12 @@ internal sealed class SweepRunner
                 {
                     study.Enqueue(parameters, new Dictionary<string, object?> { ["requeued_from"] = trial.Number });
                 }
-                else if (finished.State == TrialState.Fail && !outcome.Interrupted && _sweep.Retries > 0)
-                {
-                    var attempt = trial.UserAttrs.TryGetValue("attempt", out var a) && a.TryGetInt32(out var k) ? k : 1;
-                    if (attempt <= _sweep.Retries)
-                    {
-                        study.Enqueue(parameters, new Dictionary<string, object?> { ["retry_of"] = trial.Number, ["attempt"] = attempt + 1 });
-                        _display.Note($"trial {trial.Number} failed; retrying its parameters (attempt {attempt + 1} of {_sweep.Retries + 1})");
-                    }
-                }
             }
             catch (Exception e)
             {
                 SetFatal(e);
                 return;
             }
-        }
-    }
-
-    private void Beat(long trialId)
-    {
-        try
-        {
-            _storage!.RecordHeartbeat(trialId);
-        }
-        catch (Exception e) when (e is Storage.StorageException or TrialFinishedException or InvalidOperationException)
-        {
-            _display.Note($"could not record a heartbeat: {e.Message}");
         }
     }
 
@@ -297,31 +310,20 @@ internal sealed class SweepRunner
 
     private static object? Normalize(object? value) => value is int i ? (long)i : value;
 
-    private static FrozenTrial TellFail(Study study, Trial trial, string reason, bool interrupted, IReadOnlyList<string>? stderrTail = null)
+    /// <summary>Fails a trial with its reason and details in one atomic write (and, with <paramref name="retry"/>, queues its retry in the same write).</summary>
+    private static FrozenTrial TellFail(Study study, Trial trial, string reason, bool interrupted, IReadOnlyList<string>? stderrTail = null, bool retry = false)
     {
-        var frozen = Find(study, trial.Number);
-        study.SetTrialSystemAttr(frozen, "fail_reason", reason);
+        var attrs = new Dictionary<string, object?>();
         if (interrupted)
         {
-            study.SetTrialSystemAttr(frozen, InterruptedKey, true);
+            attrs[InterruptedKey] = true;
         }
 
         if (stderrTail is { Count: > 0 })
         {
-            study.SetTrialSystemAttr(frozen, "stderr_tail", string.Join("\n", stderrTail));
+            attrs["stderr_tail"] = string.Join("\n", stderrTail);
         }
 
-        return study.Tell(trial, TrialState.Fail);
-    }
-
-    private static FrozenTrial Find(Study study, int number)
-    {
-        var trials = study.Trials;
-        if (number < trials.Count && trials[number].Number == number)
-        {
-            return trials[number];
-        }
-
-        return trials.First(t => t.Number == number);
+        return study.TellFail(trial, reason, attrs, retry);
     }
 }

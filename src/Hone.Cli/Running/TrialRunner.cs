@@ -86,7 +86,8 @@ internal sealed class TrialRunner(SweepFile sweep)
         var logGate = new Lock();
         var tail = new Queue<string>();
         var reader = new ResultReader(sweep.Metrics, sweep.Result);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        // The program also stops when another process finished its trial (found this run dead, say): nothing more is recorded on it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt, trial.FinishedElsewhere);
         var pruned = false;
         var reportProblem = false;
 
@@ -175,7 +176,7 @@ internal sealed class TrialRunner(SweepFile sweep)
             var wasStopped = !child.Exited.IsCompleted && stop.IsCancellationRequested;
             if (wasStopped)
             {
-                timedOut = !pruned && !interrupt.IsCancellationRequested;
+                timedOut = !pruned && !interrupt.IsCancellationRequested && !trial.FinishedElsewhere.IsCancellationRequested;
                 await child.TerminateAsync(sweep.GracePeriod, killNow).ConfigureAwait(false);
                 await child.Exited.ConfigureAwait(false);
             }
@@ -188,6 +189,11 @@ internal sealed class TrialRunner(SweepFile sweep)
             }
 
             var exitCode = child.ExitCode;
+            if (trial.FinishedElsewhere.IsCancellationRequested)
+            {
+                return new TrialOutcome(TrialState.Fail, null, "another process finished the trial while it ran (it found this run's heartbeats missing); its process tree was terminated", stderrTail, false, exitCode);
+            }
+
             if (wasStopped && interrupt.IsCancellationRequested && !pruned)
             {
                 return new TrialOutcome(TrialState.Fail, null, "the run was interrupted (Ctrl+C) while the trial ran; its process tree was terminated", stderrTail, true, exitCode);

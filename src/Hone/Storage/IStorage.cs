@@ -60,13 +60,21 @@ public interface IStorage
     /// takes the template's state, values, params, intermediate values, attributes and times (a Waiting
     /// template is an enqueued trial; a finished one a warm-start record). The template's number and id are ignored.
     /// </summary>
-    FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null);
+    /// <param name="studyId">The study.</param>
+    /// <param name="template">What the trial starts as, or null for a new Running trial.</param>
+    /// <param name="claim">
+    /// For a Running trial: the worker's system attributes and first heartbeat, written in the same atomic operation
+    /// as the trial, so that a worker killed at any instant leaves a trial that is found dead.
+    /// </param>
+    FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null, TrialClaim? claim = null);
 
     /// <summary>
     /// Atomically moves the oldest Waiting trial of the study to Running (start time now) and returns it,
     /// or returns null when none waits. Each waiting trial is handed to exactly one caller.
     /// </summary>
-    FrozenTrial? PopWaitingTrial(long studyId);
+    /// <param name="studyId">The study.</param>
+    /// <param name="claim">The worker's system attributes and first heartbeat, written with the state change.</param>
+    FrozenTrial? PopWaitingTrial(long studyId, TrialClaim? claim = null);
 
     /// <summary>Records a parameter's internal value and distribution on a running trial.</summary>
     /// <exception cref="TrialFinishedException">The trial is finished.</exception>
@@ -76,8 +84,17 @@ public interface IStorage
     /// Moves a trial to <paramref name="state"/> with <paramref name="values"/> (one per objective, or null),
     /// stamping the completion time for finished states.
     /// </summary>
-    /// <exception cref="TrialFinishedException">The trial is already finished.</exception>
-    void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values);
+    /// <param name="trialId">The trial.</param>
+    /// <param name="state">The new state (not Waiting).</param>
+    /// <param name="values">One value per objective, or null.</param>
+    /// <param name="systemAttrs">
+    /// System attributes (a fail reason) written in the same atomic operation, only if the state changes: a trial
+    /// another process already finished keeps the attributes it was finished with.
+    /// </param>
+    /// <param name="retry">A Waiting trial to create in the same atomic operation (a retry of a failed trial), or null.</param>
+    /// <exception cref="TrialFinishedException">The trial is already finished; nothing was written.</exception>
+    void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null);
 
     /// <summary>Records an intermediate value at a step (replacing an earlier one at the same step).</summary>
     /// <exception cref="TrialFinishedException">The trial is finished.</exception>
@@ -99,13 +116,23 @@ public interface IStorage
     /// </summary>
     TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion);
 
-    /// <summary>Records that a running trial's worker is alive (for detecting crashed workers).</summary>
-    void RecordHeartbeat(long trialId);
+    /// <summary>
+    /// Records that a running trial's worker is alive (for detecting crashed workers), stamped by the database's
+    /// clock where it has one.
+    /// </summary>
+    /// <returns>
+    /// True when the beat was recorded; false when the trial is no longer Running (another process finished it, for
+    /// example failed it as stale), in which case nothing is written and the worker should stop the trial.
+    /// </returns>
+    /// <remarks>A heartbeat must not wait behind the caller's own writes: storages give it a path of its own.</remarks>
+    bool RecordHeartbeat(long trialId);
 
     /// <summary>
-    /// Marks Fail every Running trial of the study whose last heartbeat is older than
-    /// <paramref name="gracePeriod"/> (trials that never beat are left alone), and returns the trials this
-    /// caller failed: when several workers notice the same stale trial, exactly one of them fails it.
+    /// Marks Fail every Running trial of the study that is found dead, and returns the trials this caller failed:
+    /// when several workers notice the same dead trial, exactly one of them fails it. A trial is dead when
+    /// <paramref name="isOwnerAlive"/> says its worker is gone, or when its last heartbeat is older than
+    /// <paramref name="gracePeriod"/> and <paramref name="isOwnerAlive"/> does not say its worker is alive. Trials
+    /// that never beat and whose worker is unknown are left alone.
     /// </summary>
     /// <param name="studyId">The study.</param>
     /// <param name="gracePeriod">How long a heartbeat may be missing before its trial counts as dead.</param>
@@ -113,7 +140,12 @@ public interface IStorage
     /// Optional: given the failed trial, a Waiting template to enqueue in its place (or null for none). The
     /// retry is created in the same atomic operation as the failure, so a crash cannot lose it.
     /// </param>
-    IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null);
+    /// <param name="isOwnerAlive">
+    /// Optional: for a Running trial, true when its worker is known to be alive, false when it is known to be gone
+    /// (a process on this machine that has exited), null when unknown.
+    /// </param>
+    IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null,
+        Func<FrozenTrial, bool?>? isOwnerAlive = null);
 
     /// <summary>Every trial of the study, ordered by number.</summary>
     IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) =>

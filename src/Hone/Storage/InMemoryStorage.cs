@@ -129,55 +129,65 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null)
+    public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null, TrialClaim? claim = null)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
         {
-            var study = Study(studyId);
-            var trial = new TrialRecord(_nextTrialId++, study.Trials.Count, studyId);
-            if (template is null)
-            {
-                trial.State = TrialState.Running;
-                trial.Start = now;
-            }
-            else
-            {
-                trial.State = template.State;
-                trial.Values = template.Values?.ToArray();
-                trial.Start = template.DatetimeStart ?? (template.State == TrialState.Waiting ? null : now);
-                trial.Complete = template.DatetimeComplete ?? (template.State.IsFinished() ? now : null);
-                foreach (var (k, v) in template.InternalParams)
-                {
-                    trial.Params[k] = v;
-                    trial.Distributions[k] = template.Distributions[k];
-                }
-
-                foreach (var (k, v) in template.IntermediateValues)
-                {
-                    trial.Intermediate[k] = v;
-                }
-
-                foreach (var (k, v) in template.UserAttrs)
-                {
-                    trial.UserAttrs[k] = v;
-                }
-
-                foreach (var (k, v) in template.SystemAttrs)
-                {
-                    trial.SystemAttrs[k] = v;
-                }
-            }
-
-            study.Trials.Add(trial);
-            _trials[trial.TrialId] = trial;
-            Touch(study, trial);
-            return trial.Snapshot();
+            return CreateTrialLocked(studyId, template, claim, now);
         }
     }
 
+    private FrozenTrial CreateTrialLocked(long studyId, FrozenTrial? template, TrialClaim? claim, DateTime now)
+    {
+        var study = Study(studyId);
+        var trial = new TrialRecord(_nextTrialId++, study.Trials.Count, studyId);
+        if (template is null)
+        {
+            trial.State = TrialState.Running;
+            trial.Start = now;
+        }
+        else
+        {
+            trial.State = template.State;
+            trial.Values = template.Values?.ToArray();
+            trial.Start = template.DatetimeStart ?? (template.State == TrialState.Waiting ? null : now);
+            trial.Complete = template.DatetimeComplete ?? (template.State.IsFinished() ? now : null);
+            foreach (var (k, v) in template.InternalParams)
+            {
+                trial.Params[k] = v;
+                trial.Distributions[k] = template.Distributions[k];
+            }
+
+            foreach (var (k, v) in template.IntermediateValues)
+            {
+                trial.Intermediate[k] = v;
+            }
+
+            foreach (var (k, v) in template.UserAttrs)
+            {
+                trial.UserAttrs[k] = v;
+            }
+
+            foreach (var (k, v) in template.SystemAttrs)
+            {
+                trial.SystemAttrs[k] = v;
+            }
+        }
+
+        if (trial.State == TrialState.Running)
+        {
+            Claim(trial, claim, now);
+        }
+
+        study.Trials.Add(trial);
+        _trials[trial.TrialId] = trial;
+        Touch(study, trial);
+        return trial.Snapshot();
+    }
+
     /// <inheritdoc/>
-    public FrozenTrial? PopWaitingTrial(long studyId)
+    public FrozenTrial? PopWaitingTrial(long studyId, TrialClaim? claim = null)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
@@ -201,6 +211,7 @@ public sealed class InMemoryStorage : IStorage
                 {
                     trial.State = TrialState.Running;
                     trial.Start = now;
+                    Claim(trial, claim, now);
                     Touch(study, trial);
                     return trial.Snapshot();
                 }
@@ -225,7 +236,8 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values)
+    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
@@ -248,7 +260,17 @@ public sealed class InMemoryStorage : IStorage
                 trial.Complete = now;
             }
 
+            foreach (var (k, v) in systemAttrs ?? FrozenTrial.NoAttrs)
+            {
+                trial.SystemAttrs[k] = v;
+                trial.AttrsCopy = null;
+            }
+
             Touch(_studies[trial.StudyId], trial);
+            if (retry is not null)
+            {
+                CreateTrialLocked(trial.StudyId, retry, null, now);
+            }
         }
     }
 
@@ -344,17 +366,25 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void RecordHeartbeat(long trialId)
+    public bool RecordHeartbeat(long trialId)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
         {
-            Trial(trialId).Heartbeat = now;
+            var trial = Trial(trialId);
+            if (trial.State != TrialState.Running)
+            {
+                return false;
+            }
+
+            trial.Heartbeat = now;
+            return true;
         }
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null)
+    public IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null,
+        Func<FrozenTrial, bool?>? isOwnerAlive = null)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
@@ -363,25 +393,53 @@ public sealed class InMemoryStorage : IStorage
             List<FrozenTrial>? failed = null;
             foreach (var trial in study.Trials.ToArray())
             {
-                if (trial.State != TrialState.Running || trial.Heartbeat is not { } beat || now - beat <= gracePeriod)
+                if (trial.State != TrialState.Running)
+                {
+                    continue;
+                }
+
+                var alive = isOwnerAlive?.Invoke(trial.Snapshot());
+                var stale = trial.Heartbeat is { } beat && now - beat > gracePeriod;
+                if (alive == true || (alive is null && !stale))
                 {
                     continue;
                 }
 
                 trial.State = TrialState.Fail;
                 trial.Complete = now;
-                trial.SystemAttrs[StaleTrials.FailReasonKey] = StaleTrials.FailReason(now - beat);
+                trial.SystemAttrs[StaleTrials.FailReasonKey] = alive == false
+                    ? StaleTrials.OwnerGoneReason()
+                    : StaleTrials.FailReason(now - trial.Heartbeat!.Value);
                 trial.AttrsCopy = null;
                 Touch(study, trial);
                 var snapshot = trial.Snapshot();
                 (failed ??= []).Add(snapshot);
                 if (retry?.Invoke(snapshot) is { } template)
                 {
-                    CreateTrial(studyId, template);
+                    CreateTrialLocked(studyId, template, null, now);
                 }
             }
 
             return failed ?? (IReadOnlyList<FrozenTrial>)[];
+        }
+    }
+
+    private static void Claim(TrialRecord trial, TrialClaim? claim, DateTime now)
+    {
+        if (claim is null)
+        {
+            return;
+        }
+
+        foreach (var (k, v) in claim.SystemAttrs)
+        {
+            trial.SystemAttrs[k] = v;
+        }
+
+        trial.AttrsCopy = null;
+        if (claim.Heartbeat)
+        {
+            trial.Heartbeat = now;
         }
     }
 

@@ -13,4 +13,8 @@ public static class StaleTrials
     /// <summary>The fail reason recorded on a stale trial, as JSON.</summary>
     public static JsonElement FailReason(TimeSpan silence) => AttributeValue.From(FailReasonKey, string.Create(CultureInfo.InvariantCulture,
         $"The trial's worker stopped sending heartbeats ({silence.TotalSeconds:0.#} s without one); it was probably killed."));
+
+    /// <summary>The fail reason recorded on a trial whose worker process is known to have exited, as JSON.</summary>
+    public static JsonElement OwnerGoneReason() => AttributeValue.From(FailReasonKey,
+        "The trial's worker process is no longer running (found by a process on the same machine); it was killed or crashed.");
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Hone.Samplers;
@@ -12,15 +11,13 @@ namespace Hone.Studies;
 /// objective and telling the outcome. A trial's failure is recorded and, if its exception is in
 /// <see cref="OptimizeOptions.Catch"/>, the run goes on; otherwise the run stops and rethrows it.
 /// </summary>
-internal sealed class OptimizeLoop : IDisposable
+internal sealed class OptimizeLoop
 {
     private readonly Study _study;
     private readonly OptimizeOptions _options;
     private readonly CancellationToken _cancellation;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly Lock _callbackGate = new();
-    private readonly ConcurrentDictionary<long, byte> _running = new();
-    private readonly Timer? _heartbeat;
     private int _started;
     private int _finished;
     private double? _bestValue;
@@ -33,15 +30,11 @@ internal sealed class OptimizeLoop : IDisposable
         _options = options;
         _cancellation = cancellation;
         study.ResetStop();
-        if (study.HeartbeatInterval is { } interval)
-        {
-            _heartbeat = new Timer(_ => Beat(), null, interval, interval);
-        }
     }
 
     public static void Run(Study study, Func<Trial, double[]> objective, OptimizeOptions options, CancellationToken cancellation)
     {
-        using var loop = new OptimizeLoop(study, options, cancellation);
+        var loop = new OptimizeLoop(study, options, cancellation);
         if (options.Parallelism == 1)
         {
             loop.Worker(objective);
@@ -66,7 +59,7 @@ internal sealed class OptimizeLoop : IDisposable
 
     public static async Task RunAsync(Study study, Func<Trial, CancellationToken, Task<double[]>> objective, OptimizeOptions options, CancellationToken cancellation)
     {
-        using var loop = new OptimizeLoop(study, options, cancellation);
+        var loop = new OptimizeLoop(study, options, cancellation);
         var workers = new Task[options.Parallelism];
         for (var i = 0; i < workers.Length; i++)
         {
@@ -102,13 +95,22 @@ internal sealed class OptimizeLoop : IDisposable
         {
             double[]? values = null;
             Exception? error = null;
+            CancellationTokenSource? linked = null;
             try
             {
-                values = await objective(trial, _cancellation).ConfigureAwait(false);
+                // The objective stops both when the run is cancelled and when another process finishes its trial.
+                var token = _study.Heartbeats is null
+                    ? _cancellation
+                    : (linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellation, trial.FinishedElsewhere)).Token;
+                values = await objective(trial, token).ConfigureAwait(false);
             }
             catch (Exception e)
             {
                 error = e;
+            }
+            finally
+            {
+                linked?.Dispose();
             }
 
             Complete(trial, values, error);
@@ -130,7 +132,7 @@ internal sealed class OptimizeLoop : IDisposable
 
         try
         {
-            if (_heartbeat is not null)
+            if (_study.Heartbeats is not null)
             {
                 _study.FailStaleTrials();
             }
@@ -143,12 +145,6 @@ internal sealed class OptimizeLoop : IDisposable
             }
 
             trial = asked;
-            if (_heartbeat is not null)
-            {
-                _running[trial.TrialId] = 0;
-                _study.Storage.RecordHeartbeat(trial.TrialId);
-            }
-
             return true;
         }
         catch (Exception e)
@@ -169,7 +165,13 @@ internal sealed class OptimizeLoop : IDisposable
 
     private void Complete(LiveTrial trial, double[]? values, Exception? error)
     {
-        _running.TryRemove(trial.TrialId, out _);
+        if (trial.IsFinishedElsewhere)
+        {
+            // Another process finished this trial (found it dead): it keeps that outcome, and this worker goes on.
+            Abandon(trial);
+            return;
+        }
+
         try
         {
             FrozenTrial finished;
@@ -196,6 +198,10 @@ internal sealed class OptimizeLoop : IDisposable
 
             AfterTrial(finished);
         }
+        catch (TrialFinishedException) when (trial.IsFinishedElsewhere)
+        {
+            Abandon(trial);
+        }
         catch (Exception e)
         {
             Interlocked.CompareExchange(ref _fatal, ExceptionDispatchInfo.Capture(e), null);
@@ -203,19 +209,28 @@ internal sealed class OptimizeLoop : IDisposable
         }
     }
 
+    /// <summary>A trial another process finished: nothing more is written to it; it counts as one this run finished.</summary>
+    private void Abandon(LiveTrial trial)
+    {
+        _study.Heartbeats?.Remove(trial);
+        lock (_callbackGate)
+        {
+            _finished++;
+        }
+    }
+
     /// <summary>Nothing may be left Running: if telling the outcome itself threw, record the trial as Fail.</summary>
     private void FailIfStillRunning(LiveTrial trial, Exception cause)
     {
+        _study.Heartbeats?.Remove(trial);
         try
         {
-            if (!_study.Storage.GetTrial(trial.TrialId).State.IsFinished())
-            {
-                _study.Storage.SetTrialSystemAttr(trial.TrialId, TrialLifecycle.FailReasonKey,
-                    AttributeValue.From(TrialLifecycle.FailReasonKey, $"{cause.GetType().FullName}: {cause.Message}"));
-                _study.Storage.SetTrialStateValues(trial.TrialId, TrialState.Fail, null);
-            }
+            _study.Storage.SetTrialStateValues(trial.TrialId, TrialState.Fail, null,
+                TrialLifecycle.FailReason($"{cause.GetType().FullName}: {cause.Message}"));
         }
-        catch (TrialFinishedException)
+#pragma warning disable CA1031 // best effort: the cause is already the run's error; a trial still Running is failed later by its missing heartbeats
+        catch (Exception)
+#pragma warning restore CA1031
         {
         }
     }
@@ -258,28 +273,8 @@ internal sealed class OptimizeLoop : IDisposable
         }
     }
 
-    /// <summary>Records a heartbeat for every trial this run is evaluating; a failed beat is retried at the next tick.</summary>
-    private void Beat()
-    {
-        foreach (var trialId in _running.Keys)
-        {
-            try
-            {
-                _study.Storage.RecordHeartbeat(trialId);
-            }
-#pragma warning disable CA1031 // a missed beat must not crash the process; the next tick beats again
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-        }
-    }
-
-    public void Dispose() => _heartbeat?.Dispose();
-
     private void Finish()
     {
-        Dispose();
         _fatal?.Throw();
         _cancellation.ThrowIfCancellationRequested();
     }

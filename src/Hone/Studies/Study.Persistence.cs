@@ -30,7 +30,15 @@ public sealed partial class Study
     public static void Delete(string name, StorageUrl url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        Delete(name, url.Open());
+        var storage = OpenedStorages.Open(url);
+        try
+        {
+            Delete(name, storage);
+        }
+        finally
+        {
+            OpenedStorages.Close(storage);
+        }
     }
 
     /// <summary>Every study in a storage.</summary>
@@ -44,7 +52,15 @@ public sealed partial class Study
     public static IReadOnlyList<StudyRecord> GetAllStudies(StorageUrl url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return url.Open().GetAllStudies();
+        var storage = OpenedStorages.Open(url);
+        try
+        {
+            return storage.GetAllStudies();
+        }
+        finally
+        {
+            OpenedStorages.Close(storage);
+        }
     }
 
     /// <summary>
@@ -86,7 +102,23 @@ public sealed partial class Study
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
-        Copy(name, from.Open(), to.Open(), toName);
+        var source = OpenedStorages.Open(from);
+        try
+        {
+            var target = OpenedStorages.Open(to);
+            try
+            {
+                Copy(name, source, target, toName);
+            }
+            finally
+            {
+                OpenedStorages.Close(target);
+            }
+        }
+        finally
+        {
+            OpenedStorages.Close(source);
+        }
     }
 
     /// <summary>
@@ -103,14 +135,30 @@ public sealed partial class Study
         }
 
         var policy = RetryFailedTrials;
-        return Storage.FailStaleTrials(StudyId, grace, policy is null ? null : failed => TrialRetry.Template(failed, policy));
+        return Storage.FailStaleTrials(StudyId, grace, policy is null ? null : failed => TrialRetry.Template(failed, policy), WorkerIdentity.IsAlive);
     }
 
     private Study WithHeartbeat(StudyOptions options)
     {
         HeartbeatInterval = options.HeartbeatInterval;
-        GracePeriod = options.HeartbeatInterval is { } interval ? options.GracePeriod ?? interval * 2 : null;
+        GracePeriod = options.HeartbeatInterval is { } interval ? options.GracePeriod ?? StudyOptions.DefaultGracePeriod(interval) : null;
         RetryFailedTrials = options.RetryFailedTrials;
+        if (HeartbeatInterval is { } beat)
+        {
+            Heartbeats = new HeartbeatPump(Storage, beat);
+        }
+
         return this;
     }
+
+    /// <summary>What a heartbeating worker stamps on each trial it starts: itself, and the first heartbeat.</summary>
+    internal TrialClaim? Claim() => HeartbeatInterval is null
+        ? null
+        : new TrialClaim
+        {
+            Heartbeat = true,
+            SystemAttrs = WorkerIdentity.Current is { } me
+                ? new Dictionary<string, System.Text.Json.JsonElement> { [WorkerIdentity.Key] = me }
+                : new Dictionary<string, System.Text.Json.JsonElement>(),
+        };
 }

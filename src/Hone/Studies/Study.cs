@@ -18,15 +18,20 @@ namespace Hone.Studies;
 /// multi-objective forms), or drive it yourself with <see cref="Ask"/> and <see cref="Tell(Trial, double)"/>.</para>
 /// <para>A <see cref="Study"/> object is thread-safe. Several objects (in several processes) may share one
 /// study through a shared storage.</para>
+/// <para>Dispose it when done: that stops its heartbeats and closes a storage it opened from
+/// <see cref="StudyOptions.StorageUrl"/> (for SQLite, the WAL is checkpointed into the database file, which then holds
+/// every trial on its own). A storage passed in <see cref="StudyOptions.Storage"/> is the caller's to close. A process
+/// that exits without disposing still closes the storages the library opened, from a process-exit hook.</para>
 /// </remarks>
-public sealed partial class Study
+public sealed partial class Study : IDisposable, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Distribution> _knownDistributions = new(StringComparer.Ordinal);
     private volatile bool _stopRequested;
     private long _trialSystemAttrWrites;
 
-    private Study(IStorage storage, StudyRecord record, ISampler sampler, IPruner pruner)
+    private Study(IStorage storage, StudyRecord record, ISampler sampler, IPruner pruner, bool ownsStorage)
     {
+        OwnsStorage = ownsStorage;
         PrunerGuard.CheckObjectives(pruner, record.Directions);
         Storage = storage;
         StudyId = record.StudyId;
@@ -89,6 +94,12 @@ public sealed partial class Study
 
     internal IStorage Storage { get; }
 
+    /// <summary>Whether the study opened its storage itself (from a URL) and so closes it on <see cref="Dispose"/>.</summary>
+    internal bool OwnsStorage { get; private set; }
+
+    /// <summary>Beats for the trials this object started, when the study has a heartbeat interval.</summary>
+    internal HeartbeatPump? Heartbeats { get; private set; }
+
     internal long StudyId { get; }
 
     internal TrialCache Cache { get; }
@@ -108,27 +119,37 @@ public sealed partial class Study
         PrunerGuard.CheckObjectives(options.Pruner, directions);
         options.ValidateHeartbeat();
         var storage = options.ResolveStorage();
-        var name = options.Name ?? $"study-{Guid.NewGuid():N}";
-        long id;
+        var owns = options.Storage is null;
         try
         {
-            id = storage.CreateStudy(name, directions);
-        }
-        catch (DuplicateStudyException) when (options.LoadIfExists)
-        {
-            var loaded = LoadFrom(storage, options);
-            if (!loaded.Directions.SequenceEqual(directions) && (options.Direction is not null || options.Directions is not null))
+            var name = options.Name ?? $"study-{Guid.NewGuid():N}";
+            long id;
+            try
             {
-                throw new ArgumentException(
-                    $"Study \"{name}\" exists with directions [{string.Join(", ", loaded.Directions)}], " +
-                    $"but the options ask for [{string.Join(", ", directions)}].");
+                id = storage.CreateStudy(name, directions);
+            }
+            catch (DuplicateStudyException) when (options.LoadIfExists)
+            {
+                var loaded = LoadFrom(storage, options, owns);
+                if (!loaded.Directions.SequenceEqual(directions) && (options.Direction is not null || options.Directions is not null))
+                {
+                    loaded.OwnsStorage = false;
+                    throw new ArgumentException(
+                        $"Study \"{name}\" exists with directions [{string.Join(", ", loaded.Directions)}], " +
+                        $"but the options ask for [{string.Join(", ", directions)}].");
+                }
+
+                return loaded;
             }
 
-            return loaded;
+            return new Study(storage, storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance, owns)
+                .WithHeartbeat(options);
         }
-
-        return new Study(storage, storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance)
-            .WithHeartbeat(options);
+        catch when (owns)
+        {
+            OpenedStorages.Close(storage);
+            throw;
+        }
     }
 
     /// <summary>
@@ -145,14 +166,24 @@ public sealed partial class Study
         }
 
         options.ValidateHeartbeat();
-        return LoadFrom(options.ResolveStorage(), options);
+        var storage = options.ResolveStorage();
+        var owns = options.Storage is null;
+        try
+        {
+            return LoadFrom(storage, options, owns);
+        }
+        catch when (owns)
+        {
+            OpenedStorages.Close(storage);
+            throw;
+        }
     }
 
-    private static Study LoadFrom(IStorage storage, StudyOptions options)
+    private static Study LoadFrom(IStorage storage, StudyOptions options, bool owns)
     {
         var id = storage.FindStudy(options.Name!)
             ?? throw new StudyNotFoundException($"No study named \"{options.Name}\" in {(options.StorageUrl is { } url ? url.ToString() : "this storage")}.");
-        var study = new Study(storage, storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance)
+        var study = new Study(storage, storage.GetStudy(id), options.Sampler ?? DefaultSampler(), options.Pruner ?? NopPruner.Instance, owns)
             .WithHeartbeat(options);
         foreach (var t in study.Trials)
         {
@@ -255,6 +286,39 @@ public sealed partial class Study
         return TrialLifecycle.Tell(this, live, live.TrialId, state, values, failReason: null);
     }
 
+    /// <summary>
+    /// Finishes a trial as Fail with its reason and further system attributes, written in the same atomic operation as
+    /// the state: a trial that another process already finished (failed as stale, say) keeps what it was finished with,
+    /// and this call throws <see cref="TrialFinishedException"/> having written nothing.
+    /// </summary>
+    /// <param name="trial">A trial this object asked.</param>
+    /// <param name="reason">Why it failed, stored in the <c>fail_reason</c> system attribute.</param>
+    /// <param name="systemAttrs">Further system attributes to store with the failure (JSON-serializable values).</param>
+    /// <param name="retry">
+    /// Whether to enqueue a retry with the same parameters, in the same atomic operation, under
+    /// <see cref="RetryFailedTrials"/> (which counts the attempts in the <c>retry_history</c> system attribute).
+    /// </param>
+    /// <exception cref="TrialFinishedException">The trial is already finished.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="retry"/> without a retry policy.</exception>
+    public FrozenTrial TellFail(Trial trial, string reason, IReadOnlyDictionary<string, object?>? systemAttrs = null, bool retry = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        var live = Own(trial);
+        if (retry && RetryFailedTrials is null)
+        {
+            throw new InvalidOperationException($"Study \"{Name}\" has no retry policy (StudyOptions.RetryFailedTrials); a failed trial cannot be retried.");
+        }
+
+        Dictionary<string, JsonElement>? attrs = null;
+        foreach (var (k, v) in systemAttrs ?? new Dictionary<string, object?>())
+        {
+            ArgumentException.ThrowIfNullOrEmpty(k, nameof(systemAttrs));
+            (attrs ??= [])[k] = AttributeValue.From(k, v);
+        }
+
+        return TrialLifecycle.Tell(this, live, live.TrialId, TrialState.Fail, null, reason, reread: true, attrs, retry ? RetryFailedTrials : null);
+    }
+
     /// <summary>Finishes the trial with number <paramref name="trialNumber"/> with its value.</summary>
     public FrozenTrial Tell(int trialNumber, double value) =>
         TrialLifecycle.Tell(this, live: null, TrialLifecycle.Resolve(this, trialNumber).TrialId, null, [value], failReason: null);
@@ -308,6 +372,28 @@ public sealed partial class Study
     {
         ArgumentNullException.ThrowIfNull(objective);
         return OptimizeLoop.RunAsync(this, objective, options ?? new OptimizeOptions(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops the heartbeats of this object's trials and closes the storage if the study opened it from a URL (for
+    /// SQLite that checkpoints the WAL into the database file). Trials still Running stay Running: a later run's
+    /// heartbeat check fails them. Idempotent.
+    /// </summary>
+    public void Dispose()
+    {
+        Heartbeats?.Dispose();
+        if (OwnsStorage)
+        {
+            OwnsStorage = false;
+            OpenedStorages.Close(Storage);
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>

@@ -41,16 +41,28 @@ public sealed class StudyOptions
     public StorageUrl? StorageUrl { get; init; }
 
     /// <summary>
-    /// How often the optimize loop records that each running trial's worker is alive. With it set, a Running
-    /// trial whose heartbeats stopped for longer than <see cref="GracePeriod"/> is marked Fail by the next
-    /// worker of the study that starts a trial.
+    /// How often the study records that each trial it started is alive (from a thread of its own, with a storage
+    /// connection of its own where the storage needs one). With it set, every trial is created with its first
+    /// heartbeat and its worker's machine and process, and a Running trial is marked Fail by the next worker that
+    /// starts a trial when its worker is known to be gone (a process on the same machine that exited: found at once)
+    /// or its heartbeats stopped for longer than <see cref="GracePeriod"/>.
     /// </summary>
     /// <value>Null: no heartbeats, and stale trials are never detected.</value>
     public TimeSpan? HeartbeatInterval { get; init; }
 
     /// <summary>How long a trial's heartbeat may be missing before the trial counts as dead.</summary>
-    /// <value>Null: twice <see cref="HeartbeatInterval"/> (Optuna's default).</value>
+    /// <value>Null: <see cref="DefaultGracePeriod"/> of the interval.</value>
+    /// <remarks>
+    /// A worker on the same machine is never failed while its process lives, whatever the grace; the grace decides for
+    /// workers on other machines (a shared PostgreSQL study), so it must exceed the longest gap between two beats of
+    /// a live worker. On an overloaded machine that gap grows far past the interval (docs/benchmarks.md, "Heartbeat
+    /// gaps under load"); Optuna's default of twice the interval fails live trials there.
+    /// </remarks>
     public TimeSpan? GracePeriod { get; init; }
+
+    /// <summary>The grace period used when none is set: twice the interval plus 30 seconds.</summary>
+    /// <param name="interval">The heartbeat interval.</param>
+    public static TimeSpan DefaultGracePeriod(TimeSpan interval) => interval * 2 + TimeSpan.FromSeconds(30);
 
     /// <summary>Whether and how often a trial failed for missing heartbeats is enqueued again with the same parameters.</summary>
     /// <value>Null: no retries. Needs <see cref="HeartbeatInterval"/>.</value>
@@ -68,7 +80,7 @@ public sealed class StudyOptions
             throw new ArgumentException($"StudyOptions sets both Storage and StorageUrl ({StorageUrl}); set only one of them.");
         }
 
-        return Storage ?? StorageUrl?.Open() ?? new InMemoryStorage();
+        return Storage ?? (StorageUrl is { } url ? OpenedStorages.Open(url) : new InMemoryStorage());
     }
 
     /// <summary>Checks the heartbeat settings, all errors in one message.</summary>

@@ -30,7 +30,8 @@ internal static class TrialLifecycle
                 return null;
             }
 
-            var frozen = study.Storage.PopWaitingTrial(study.StudyId) ?? study.Storage.CreateTrial(study.StudyId);
+            var claim = study.Claim();
+            var frozen = study.Storage.PopWaitingTrial(study.StudyId, claim) ?? study.Storage.CreateTrial(study.StudyId, null, claim);
             var writesBefore = study.TrialSystemAttrWrites;
             try
             {
@@ -39,14 +40,15 @@ internal static class TrialLifecycle
             catch (Exception e)
             {
                 // Nothing may be left Running: the trial exists, so it ends as Fail with the sampler's error.
-                study.Storage.SetTrialSystemAttr(frozen.TrialId, FailReasonKey,
-                    AttributeValue.From(FailReasonKey, $"The sampler failed before the trial started: {e.GetType().FullName}: {e.Message}"));
-                study.Storage.SetTrialStateValues(frozen.TrialId, TrialState.Fail, null);
+                study.Storage.SetTrialStateValues(frozen.TrialId, TrialState.Fail, null,
+                    FailReason($"The sampler failed before the trial started: {e.GetType().FullName}: {e.Message}"));
                 throw;
             }
 
             // The storage's record is re-read only if the sampler wrote to it (a grid sampler records its point).
-            return new LiveTrial(study, study.TrialSystemAttrWrites == writesBefore ? frozen : study.Storage.GetTrial(frozen.TrialId));
+            var live = new LiveTrial(study, study.TrialSystemAttrWrites == writesBefore ? frozen : study.Storage.GetTrial(frozen.TrialId));
+            study.Heartbeats?.Add(live);
+            return live;
         }
     }
 
@@ -69,11 +71,45 @@ internal static class TrialLifecycle
     /// Whether to return the trial as stored (completion time included); otherwise the trial as this process
     /// knows it with the final state and values, which saves a read when the caller needs no more.
     /// </param>
-    public static FrozenTrial Tell(Study study, LiveTrial? live, long trialId, TrialState? state, IReadOnlyList<double>? values, string? failReason, bool reread = true)
+    /// <param name="failAttrs">Further system attributes written with a Fail state (same atomic operation).</param>
+    /// <param name="retry">When the trial ends Fail, enqueue its retry under this policy (same atomic operation).</param>
+    public static FrozenTrial Tell(Study study, LiveTrial? live, long trialId, TrialState? state, IReadOnlyList<double>? values, string? failReason,
+        bool reread = true, IReadOnlyDictionary<string, JsonElement>? failAttrs = null, TrialRetryPolicy? retry = null)
     {
         if (live?.FinalState is { } told)
         {
             throw new TrialFinishedException(live.Number, told, "tell it a result");
+        }
+
+        try
+        {
+            return TellUnchecked(study, live, trialId, state, values, failReason, reread, failAttrs, retry);
+        }
+        catch (TrialFinishedException) when (live is not null && live.FinalState is null)
+        {
+            live.MarkFinishedElsewhere();
+            throw;
+        }
+        finally
+        {
+            if (live is not null && (live.FinalState is not null || live.IsFinishedElsewhere))
+            {
+                study.Heartbeats?.Remove(live);
+            }
+        }
+    }
+
+    /// <summary>The fail reason as the system attributes to write with a Fail state.</summary>
+    public static Dictionary<string, JsonElement> FailReason(string reason) =>
+        new() { [FailReasonKey] = AttributeValue.From(FailReasonKey, reason) };
+
+    private static FrozenTrial TellUnchecked(Study study, LiveTrial? live, long trialId, TrialState? state, IReadOnlyList<double>? values, string? failReason,
+        bool reread, IReadOnlyDictionary<string, JsonElement>? failAttrs, TrialRetryPolicy? retry)
+    {
+        if (live is not null && live.IsFinishedElsewhere)
+        {
+            var stored = study.Storage.GetTrial(trialId);
+            throw new TrialFinishedException(stored.Number, stored.State, "tell it a result");
         }
 
         var trial = live?.Snapshot() ?? study.Storage.GetTrial(trialId);
@@ -111,13 +147,23 @@ internal static class TrialLifecycle
                     $"A trial can be told Complete, Pruned or Fail, not {finalState}.", nameof(state));
         }
 
-        if (finalState == TrialState.Fail && failReason is not null)
+        study.Sampler.AfterTrial(study, trial, finalState, values);
+
+        // The reason is written with the state, so a trial that another process failed first keeps its own reason.
+        Dictionary<string, JsonElement>? attrs = null;
+        FrozenTrial? retryTemplate = null;
+        if (finalState == TrialState.Fail)
         {
-            study.Storage.SetTrialSystemAttr(trial.TrialId, FailReasonKey, AttributeValue.From(FailReasonKey, failReason));
+            attrs = failAttrs is null ? null : new Dictionary<string, JsonElement>(failAttrs);
+            if (failReason is not null)
+            {
+                (attrs ??= [])[FailReasonKey] = AttributeValue.From(FailReasonKey, failReason);
+            }
+
+            retryTemplate = retry is null ? null : TrialRetry.Template(trial, retry);
         }
 
-        study.Sampler.AfterTrial(study, trial, finalState, values);
-        study.Storage.SetTrialStateValues(trial.TrialId, finalState, values);
+        study.Storage.SetTrialStateValues(trial.TrialId, finalState, values, attrs, retryTemplate);
         if (live is not null)
         {
             live.FinalState = finalState;

@@ -18,6 +18,7 @@ internal static class TrialRetry
     {
         var system = new Dictionary<string, JsonElement>(failed.SystemAttrs);
         system.Remove(StaleTrials.FailReasonKey);
+        system.Remove(WorkerIdentity.Key);
         var original = failed.SystemAttrs.TryGetValue(FailedTrialKey, out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt32() : failed.Number;
         var history = new List<int>();
         if (failed.SystemAttrs.TryGetValue(RetryHistoryKey, out var h) && h.ValueKind == JsonValueKind.Array)

@@ -21,6 +21,8 @@ internal sealed class LiveTrial : Trial
     private IReadOnlyDictionary<string, Distribution>? _relativeSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
     private FrozenTrial? _snapshot;
+    private CancellationTokenSource? _finishedElsewhere;
+    private int _lost;
 
     public LiveTrial(Study study, FrozenTrial start)
     {
@@ -67,6 +69,43 @@ internal sealed class LiveTrial : Trial
     /// <summary>The study that handed out this trial.</summary>
     public Study Study => _study;
 
+    /// <summary>Whether another process finished this trial while this one was evaluating it.</summary>
+    public bool IsFinishedElsewhere => Volatile.Read(ref _lost) == 1;
+
+    public override CancellationToken FinishedElsewhere
+    {
+        get
+        {
+            if (Volatile.Read(ref _finishedElsewhere) is { } existing)
+            {
+                return existing.Token;
+            }
+
+            var created = new CancellationTokenSource();
+            if (Interlocked.CompareExchange(ref _finishedElsewhere, created, null) is { } raced)
+            {
+                created.Dispose();
+                return raced.Token;
+            }
+
+            if (IsFinishedElsewhere)
+            {
+                created.Cancel();
+            }
+
+            return created.Token;
+        }
+    }
+
+    /// <summary>Records that another process finished this trial (its heartbeat or a write found it finished) and cancels <see cref="FinishedElsewhere"/>.</summary>
+    public void MarkFinishedElsewhere()
+    {
+        if (Interlocked.Exchange(ref _lost, 1) == 0)
+        {
+            Volatile.Read(ref _finishedElsewhere)?.Cancel();
+        }
+    }
+
     public override void Report(double value, int step)
     {
         if (_study.IsMultiObjective)
@@ -85,7 +124,16 @@ internal sealed class LiveTrial : Trial
             return;
         }
 
-        _study.Storage.SetTrialIntermediateValue(TrialId, step, value);
+        try
+        {
+            _study.Storage.SetTrialIntermediateValue(TrialId, step, value);
+        }
+        catch (TrialFinishedException) when (FinalState is null)
+        {
+            MarkFinishedElsewhere();
+            throw;
+        }
+
         _intermediate.Add(step, value);
         _snapshot = null;
     }
@@ -96,6 +144,11 @@ internal sealed class LiveTrial : Trial
         {
             throw new InvalidOperationException(
                 $"Trial.ShouldPrune is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives.");
+        }
+
+        if (IsFinishedElsewhere)
+        {
+            return true;
         }
 
         return _study.Pruner.Prune(_study, Snapshot());
@@ -139,7 +192,16 @@ internal sealed class LiveTrial : Trial
 
         _study.CheckCompatible(name, distribution);
         var x = Choose(name, distribution);
-        _study.Storage.SetTrialParam(TrialId, name, x, distribution);
+        try
+        {
+            _study.Storage.SetTrialParam(TrialId, name, x, distribution);
+        }
+        catch (TrialFinishedException) when (FinalState is null)
+        {
+            MarkFinishedElsewhere();
+            throw;
+        }
+
         _internal.Add(name, x);
         _distributions.Add(name, distribution);
         _snapshot = null;

@@ -99,7 +99,16 @@ public abstract class Trial
     public abstract void Report(double value, int step);
 
     /// <summary>Whether the study's pruner says this trial should stop now; if so, throw <see cref="TrialPrunedException"/>.</summary>
+    /// <remarks>Also true once the trial was finished elsewhere (see <see cref="FinishedElsewhere"/>).</remarks>
     public abstract bool ShouldPrune();
+
+    /// <summary>
+    /// Cancelled when this trial was finished by someone other than its worker: typically another process that
+    /// missed its heartbeats and failed it as stale. Nothing more is recorded on the trial; stop working on it. The
+    /// optimize loop then goes on with the next trial (an async objective receives this token linked with the run's).
+    /// </summary>
+    /// <value>A token that is never cancelled for a trial without a study (<see cref="FixedTrial"/>).</value>
+    public virtual CancellationToken FinishedElsewhere => CancellationToken.None;
 
     /// <summary>Attaches a JSON-serializable value to the trial.</summary>
     public abstract void SetUserAttr(string key, object? value);

@@ -40,7 +40,7 @@ public abstract class MultiProcessTests
     }
 
     [StorageFact]
-    public void WorkerKilledMidTrial_TrialFailsAfterGracePeriod_IsRetried_StudyCompletes()
+    public void WorkerKilledMidTrial_TrialFailsAtOnce_IsRetried_StudyCompletes()
     {
         var url = NewDatabase();
         Study.Create(new StudyOptions { Name = "kill", StorageUrl = url });
@@ -59,7 +59,7 @@ public abstract class MultiProcessTests
         var trials = Study.Load("kill", url).Trials;
         var dead = trials[victimNumber];
         Assert.Equal(TrialState.Fail, dead.State);
-        Assert.Contains("heartbeat", dead.SystemAttrs["fail_reason"].GetString(), StringComparison.Ordinal);
+        Assert.Contains("no longer running", dead.SystemAttrs["fail_reason"].GetString(), StringComparison.Ordinal);
         var retry = Assert.Single(trials, t => t.SystemAttrs.ContainsKey("failed_trial"));
         Assert.Equal(victimNumber, retry.SystemAttrs["failed_trial"].GetInt32());
         Assert.Equal($"[{victimNumber}]", retry.SystemAttrs["retry_history"].GetRawText());
@@ -124,6 +124,116 @@ public abstract class MultiProcessTests
         var survivor = Finish(External.StartWorker(url, "chaos", 10));
         Assert.True(survivor.ExitCode == 0, survivor.Error);
         Assert.Equal(after.Count + 10, Study.Load("chaos", url).Trials.Count);
+    }
+
+    [StorageFact]
+    public void WorkerKilledBetweenAskAndFirstBeat_TrialIsBornWithAHeartbeat_AndIsFailedLater()
+    {
+        var url = NewDatabase();
+        Study.Create(new StudyOptions { Name = "born", StorageUrl = url }).Dispose();
+        using (var victim = External.StartWorker(url, "born", 1, "heartbeat-ms=60000", "die-after-ask=1"))
+        {
+            var line = victim.StandardOutput.ReadLine();
+            Assert.StartsWith("asked", line, StringComparison.Ordinal);
+            victim.WaitForExit();
+        }
+
+        // Killed before its first scheduled beat (a minute away): the trial still carries its worker and a beat.
+        using (var looking = Study.Load("born", url))
+        {
+            var orphan = Assert.Single(looking.Trials);
+            Assert.Equal(TrialState.Running, orphan.State);
+            Assert.True(orphan.SystemAttrs.ContainsKey("hone_worker"), "the trial names its worker");
+        }
+
+        var survivor = Finish(External.StartWorker(url, "born", 3, "heartbeat-ms=1000"));
+        Assert.True(survivor.ExitCode == 0, survivor.Error);
+        using var study = Study.Load("born", url);
+        Assert.Equal(TrialState.Fail, study.Trials[0].State);
+        Assert.Contains("no longer running", study.Trials[0].SystemAttrs["fail_reason"].GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, study.Trials.Count(t => t.State == TrialState.Complete));
+    }
+
+    /// <summary>
+    /// Eight workers with a one-second heartbeat and the default grace period on a machine whose cores are all kept
+    /// busy: no live trial may be failed as stale, no worker may die, and every trial is accounted for.
+    /// </summary>
+    [StorageFact]
+    public void LoadedMachine_EightWorkers_NoLiveTrialFailed_NoWorkerDied()
+    {
+        var url = NewDatabase();
+        Study.Create(new StudyOptions { Name = "loaded", StorageUrl = url }).Dispose();
+        const int PerWorker = 130;
+        using var hog = new CpuHog();
+        var workers = Enumerable.Range(0, 8).Select(_ => External.StartWorker(url, "loaded", PerWorker, "heartbeat-ms=1000", "sleep-ms=5")).ToList();
+        var results = workers.Select(Finish).ToList();
+        hog.Dispose();
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, $"worker failed ({r.ExitCode}): {r.Error}"));
+        using var study = Study.Load("loaded", url);
+        var trials = study.Trials;
+        Assert.Equal(8 * PerWorker, trials.Count);
+        var failed = trials.Where(t => t.State != TrialState.Complete).ToList();
+        Assert.True(failed.Count == 0,
+            $"{failed.Count} trial(s) not Complete, e.g. #{failed.FirstOrDefault()?.Number}: {failed.FirstOrDefault()?.SystemAttrs.GetValueOrDefault("fail_reason")}");
+        AssertIntegrity(url);
+    }
+
+    /// <summary>
+    /// The same loaded machine with twenty random SIGKILLs of workers (each replaced by a new one): every killed trial
+    /// ends Fail with its reason and is retried once, none is left Running, and every worker not killed finishes.
+    /// </summary>
+    [StorageFact]
+    public void LoadedMachine_TwentyRandomKills_KilledTrialsFailAndRetry_NoneLeftRunning_SurvivorsFinish()
+    {
+        var url = NewDatabase();
+        Study.Create(new StudyOptions { Name = "kills", StorageUrl = url }).Dispose();
+        string[] options = ["heartbeat-ms=1000", "retries=1", "sleep-ms=20"];
+        using var hog = new CpuHog();
+        var random = new Random(16);
+        var workers = Enumerable.Range(0, 8).Select(_ => External.StartWorker(url, "kills", 60, options)).ToList();
+        Thread.Sleep(3000);
+        for (var kill = 0; kill < 20; kill++)
+        {
+            Thread.Sleep(random.Next(100, 600));
+            var i = random.Next(workers.Count);
+            if (!workers[i].HasExited)
+            {
+                workers[i].Kill();
+                workers[i].WaitForExit();
+            }
+
+            workers[i].Dispose();
+            workers[i] = External.StartWorker(url, "kills", 60, options);
+        }
+
+        var results = workers.Select(Finish).ToList();
+        hog.Dispose();
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, $"a surviving worker failed ({r.ExitCode}): {r.Error}"));
+        Assert.All(results, r => Assert.Contains("done 60", r.Output, StringComparison.Ordinal));
+
+        // One more worker finds whatever the last kills left behind.
+        var last = Finish(External.StartWorker(url, "kills", 1, options));
+        Assert.True(last.ExitCode == 0, last.Error);
+        using var study = Study.Load("kills", url);
+        var trials = study.Trials;
+        Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));
+        Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
+        var failed = trials.Where(t => t.State == TrialState.Fail).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, t => Assert.Contains("no longer running", t.SystemAttrs["fail_reason"].GetString(), StringComparison.Ordinal));
+        foreach (var t in failed.Where(t => !t.SystemAttrs.ContainsKey("failed_trial")))
+        {
+            // A first failure is retried once with the same parameters (unless its worker was killed while it waited).
+            var retry = trials.SingleOrDefault(r => r.SystemAttrs.TryGetValue("failed_trial", out var f) && f.GetInt32() == t.Number);
+            Assert.True(retry is not null, $"failed trial #{t.Number} was not retried");
+            if (retry.Params.Count > 0 && t.Params.Count == retry.Params.Count)
+            {
+                Assert.Equal(t.Params, retry.Params);
+            }
+        }
+
+        AssertIntegrity(url);
     }
 
     private static (int ExitCode, string Output, string Error) Finish(Process p)

@@ -129,8 +129,9 @@ internal static class StudyCommands
                         "or --yes to delete it without naming it");
                 }
 
+                var count = study.Trials.Count;
                 Study.Delete(study.Name, storage);
-                context.Output.WriteLine($"Deleted study \"{study.Name}\" ({study.Trials.Count} trial(s)).");
+                context.Output.WriteLine($"Deleted study \"{study.Name}\" ({count} trial(s)).");
                 return ExitCodes.Ok;
             });
             root.Add(delete);

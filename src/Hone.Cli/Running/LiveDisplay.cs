@@ -60,7 +60,7 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary, Ca
 
     public override void TrialFinished(RunState state, FrozenTrial trial, TrialOutcome outcome)
     {
-        if (_plain)
+        if (GoPlain())
         {
             summary.TrialFinished(state, trial, outcome);
             return;
@@ -86,7 +86,7 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary, Ca
 
     public override void Note(string text)
     {
-        if (_plain)
+        if (GoPlain())
         {
             summary.Note(text);
             return;
@@ -116,15 +116,25 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary, Ca
         base.Dispose();
     }
 
-    private void StopLoop()
+    /// <summary>
+    /// After Ctrl+C, erases the view (waiting until it is erased, whoever started erasing it) and says to print plain
+    /// lines. The trials stopped by Ctrl+C can finish before this display's own cancellation callback has run.
+    /// </summary>
+    private bool GoPlain()
     {
-        Task? loop;
-        lock (_gate)
+        if (!_plain && interrupt.IsCancellationRequested)
         {
-            loop = _loop;
-            _loop = null;
+            StopLoop();
+            _plain = true;
         }
 
+        return _plain;
+    }
+
+    /// <summary>Stops the redraw loop and waits until the view is erased; safe to call more than once and from several threads.</summary>
+    private void StopLoop()
+    {
+        var loop = _loop;
         if (loop is null)
         {
             return;

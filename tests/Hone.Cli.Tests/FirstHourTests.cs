@@ -128,6 +128,16 @@ public sealed class FirstHourTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("postgresql://user:password@host:port/database")]
+    [InlineData("password=...")]
+    public void HelpPlaceholders_AreNotMistakenForPasswords(string text) => Assert.Equal(text, Messages.Clean(text));
+
+    [Theory]
+    [InlineData("postgresql://u:hunter2@db:5432/x", "postgresql://u:***@db:5432/x")]
+    [InlineData("host=db password=hunter2 user=u", "host=db password=*** user=u")]
+    public void Passwords_AreMasked(string text, string expected) => Assert.Equal(expected, Messages.Clean(text));
+
     [Fact]
     public async Task Delete_WithoutAName_RefusesUnlessYes()
     {

@@ -79,11 +79,22 @@ public sealed class TuneNamingTests : IDisposable
     }
 
     [Fact]
-    public async Task BadLabel_SaysSoWithoutParameterSuffix()
+    public async Task BadLabel_SaysSoWithoutParameterSuffix_AndCreatesNoDatabase()
     {
         var result = await TuneAsync(Data("iris.csv"), "--label", "species");
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("no label column \"species\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--label: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("has no column \"species\"; its columns are f0, f1, f2, f3, target", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.Db));
+    }
+
+    [Fact]
+    public async Task BadValidation_NamesTheFlag()
+    {
+        var result = await TuneAsync(Data("iris.csv"), "--validation", "kfold:1");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("hone: --validation kfold:1: ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actual value", result.Error, StringComparison.Ordinal);
     }
 }

@@ -218,7 +218,7 @@ internal static class AskTellCommands
             return null;
         }
 
-        var yaml = new YamlContext("--sampler-kwargs");
+        var yaml = new YamlContext(kwargs is null ? "--sampler" : "--sampler-kwargs");
         YamlMappingNode? options = null;
         if (kwargs is not null)
         {

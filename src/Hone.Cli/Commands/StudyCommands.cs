@@ -99,7 +99,15 @@ internal static class StudyCommands
                 var text = TrialRecords(study, study.Trials, attrs: true).Write(parse.GetValue(format)!);
                 if (parse.GetValue(output) is { } path)
                 {
-                    File.WriteAllText(path, text + Environment.NewLine);
+                    try
+                    {
+                        File.WriteAllText(path, text + Environment.NewLine);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        throw new IOException($"cannot write --output {path}: {e.Message}", e);
+                    }
+
                     context.Error.WriteLine($"hone: wrote {study.Trials.Count} trial(s) to {path}");
                 }
                 else

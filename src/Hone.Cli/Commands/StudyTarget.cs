@@ -41,19 +41,23 @@ internal sealed class StudyTarget
     public string DisplayUrl(ParseResult parse) => StorageFactory.Display(StorageUrl(parse));
 
     /// <summary>Opens the storage, creating it if needed (for <c>create-study</c>).</summary>
-    public IStorage OpenStorage(ParseResult parse) => Open(Resolve(parse).Url, "--storage");
+    public IStorage OpenStorage(ParseResult parse)
+    {
+        var (url, _, label) = Resolve(parse);
+        return Open(url, label);
+    }
 
     /// <summary>Opens a storage that must already exist; a missing SQLite file is an error that lists the databases nearby.</summary>
     public IStorage OpenExisting(ParseResult parse)
     {
-        var (url, origin) = Resolve(parse);
+        var (url, origin, label) = Resolve(parse);
         if (SqliteFile(url) is { } path && !File.Exists(path))
         {
             var sweepFolder = parse.GetValue(Sweep) is { } sweepPath ? Path.GetDirectoryName(Path.GetFullPath(sweepPath)) : null;
             throw new NotFoundException($"there is no database file {path} ({origin}). " + NearbyDatabases.Describe(path, sweepFolder));
         }
 
-        return Open(url, origin);
+        return Open(url, label);
     }
 
     /// <summary>Whether the study's name comes from neither <c>--study-name</c> nor a sweep file.</summary>
@@ -119,7 +123,7 @@ internal sealed class StudyTarget
         return path.Length == 0 || path == ":memory:" || path.StartsWith("file:", StringComparison.Ordinal) ? null : Path.GetFullPath(path);
     }
 
-    private static IStorage Open(string url, string origin)
+    private static IStorage Open(string url, string label)
     {
         try
         {
@@ -127,28 +131,29 @@ internal sealed class StudyTarget
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"{origin}: {Messages.Of(e)}", e);
+            throw new UsageException($"{label}: {Messages.Of(e)}", e);
         }
     }
 
-    private (string Url, string Origin) Resolve(ParseResult parse)
+    /// <summary>The storage URL, where it came from (for "not found" messages) and the name of its source (for "invalid" messages).</summary>
+    private (string Url, string Origin, string Label) Resolve(ParseResult parse)
     {
         if (parse.GetValue(Storage) is { } url)
         {
-            return (SweepReader.ResolveStorage(url, Environment.CurrentDirectory), $"from --storage {StorageFactory.Display(url)}");
+            return (SweepReader.ResolveStorage(url, Environment.CurrentDirectory), $"from --storage {StorageFactory.Display(url)}", "--storage");
         }
 
         if (parse.GetValue(Sweep) is { } sweepPath)
         {
-            return (OptimizeCommands.Load(sweepPath, null).Storage, $"the storage of the sweep file {sweepPath}");
+            return (OptimizeCommands.Load(sweepPath, null).Storage, $"the storage of the sweep file {sweepPath}", $"{sweepPath}: storage");
         }
 
         if (Environment.GetEnvironmentVariable("HONE_STORAGE") is { Length: > 0 } env)
         {
-            return (SweepReader.ResolveStorage(env, Environment.CurrentDirectory), $"from $HONE_STORAGE={StorageFactory.Display(env)}");
+            return (SweepReader.ResolveStorage(env, Environment.CurrentDirectory), $"from $HONE_STORAGE={StorageFactory.Display(env)}", "$HONE_STORAGE");
         }
 
         return (SweepReader.ResolveStorage(SweepReader.DefaultStorage, Environment.CurrentDirectory),
-            $"the default storage {SweepReader.DefaultStorage}, in the current folder");
+            $"the default storage {SweepReader.DefaultStorage}, in the current folder", "the default storage");
     }
 }

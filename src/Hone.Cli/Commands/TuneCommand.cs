@@ -74,11 +74,19 @@ internal static class TuneCommand
             {
                 tuningTask = TuningTasks.Parse(parse.GetValue(task)!);
                 tuningMetric = parse.GetValue(metric) is { } m ? TuningMetrics.Parse(m) : TuningMetrics.DefaultFor(tuningTask);
-                validationStrategy = parse.GetValue(validation) is { } v ? ValidationStrategy.Parse(v) : null;
             }
             catch (ArgumentException e)
             {
                 throw new UsageException(Output.Messages.Of(e), e);
+            }
+
+            try
+            {
+                validationStrategy = parse.GetValue(validation) is { } v ? ValidationStrategy.Parse(v) : null;
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--validation {parse.GetValue(validation)}: {Output.Messages.Of(e)}", e);
             }
 
             if (!tuningMetric.Fits(tuningTask))
@@ -92,6 +100,23 @@ internal static class TuneCommand
             var hash = Sha256(dataPath);
             var storageUrl = SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory);
             var shownUrl = StorageFactory.Display(storageUrl);
+
+            TabularData table;
+            try
+            {
+                table = TabularData.LoadCsv(dataPath);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--data: {e.Message}", e);
+            }
+
+            var labelName = parse.GetValue(label)!;
+            if (!table.ColumnNames.Contains(labelName))
+            {
+                throw new UsageException($"--label: {dataPath} has no column \"{labelName}\"; its columns are {string.Join(", ", table.ColumnNames)}" +
+                    (table.Layout == CsvLayout.Header ? string.Empty : " (the file has no column names, so the label is \"target\")"));
+            }
 
             // Opened last, once every other argument is known to be good, so a usage error leaves no database behind.
             var store = StorageFactory.Open(storageUrl);
@@ -116,16 +141,6 @@ internal static class TuneCommand
                 StudyUserAttrs = new Dictionary<string, object?> { [DataFileKey] = Path.GetFileName(dataPath), [DataHashKey] = hash },
             };
 
-            TabularData table;
-            try
-            {
-                table = TabularData.LoadCsv(dataPath);
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException($"--data: {e.Message}", e);
-            }
-
             if (!quietRun)
             {
                 var resume = before is { } n ? $"resuming it ({n} trial(s) so far)" : "a new study";
@@ -136,7 +151,7 @@ internal static class TuneCommand
             TuneResult result;
             try
             {
-                result = new MLNetTuner(new MLContext(options.Seed)).Tune(table, parse.GetValue(label)!, options, context.Interrupt);
+                result = new MLNetTuner(new MLContext(options.Seed)).Tune(table, labelName, options, context.Interrupt);
             }
             catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
             {

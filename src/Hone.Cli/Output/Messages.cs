@@ -21,6 +21,11 @@ internal static partial class Messages
             }
         }
 
+        if (e is ArgumentOutOfRangeException)
+        {
+            text = ActualValue().Replace(text, string.Empty);
+        }
+
         return Clean(text);
     }
 
@@ -45,11 +50,15 @@ internal static partial class Messages
         _ => "a value of another kind",
     };
 
-    [GeneratedRegex(@"(://[^/\s:@]*:)[^@/\s]*@")]
+    // "password" and "..." are the placeholders of help texts (postgresql://user:password@host), not passwords.
+    [GeneratedRegex(@"(://[^/\s:@]*:)(?!password@)[^@/\s]*@")]
     private static partial Regex UrlPassword();
 
-    [GeneratedRegex(@"(?i)((?:password|pwd)\s*=\s*)('[^']*'|[^;\s]*)")]
+    [GeneratedRegex(@"(?i)((?:password|pwd)\s*=\s*)(?!\.\.\.)('[^']*'|[^;\s)]+)")]
     private static partial Regex KeywordPassword();
+
+    [GeneratedRegex(@"\r?\nActual value was .*$")]
+    private static partial Regex ActualValue();
 
     [GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
     private static partial Regex ParameterSuffix();

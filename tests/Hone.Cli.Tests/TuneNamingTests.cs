@@ -92,7 +92,7 @@ public sealed class TuneNamingTests : IDisposable
     [Fact]
     public async Task BadValidation_NamesTheFlag()
     {
-        var result = await TuneAsync(Data("iris.csv"), "--validation", "kfold:1");
+        var result = await CliRunner.RunAsync("tune", "--data", Data("iris.csv"), "--task", "multiclass", "--validation", "kfold:1", "--storage", _dir.StorageUrl);
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.StartsWith("hone: --validation kfold:1: ", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Actual value", result.Error, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using Hone.Cli.Commands;
+using Hone.Cli.Output;
 using Hone.Cli.Sweep;
 using Hone.Storage;
 
@@ -35,7 +36,7 @@ public static class HoneCli
         {
             foreach (var e in parse.Errors)
             {
-                await error.WriteLineAsync($"hone: {e.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"hone: {Messages.Clean(e.Message)}").ConfigureAwait(false);
             }
 
             await error.WriteLineAsync("Run 'hone --help' (or 'hone <command> --help') for usage.").ConfigureAwait(false);
@@ -52,27 +53,36 @@ public static class HoneCli
                 EnableDefaultExceptionHandler = false,
             }, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (UsageException e)
-        {
-            await error.WriteLineAsync($"hone: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
         catch (SweepException e)
         {
             foreach (var problem in e.Problems)
             {
-                await error.WriteLineAsync($"{problem}").ConfigureAwait(false);
+                await error.WriteLineAsync(Messages.Clean($"{problem}")).ConfigureAwait(false);
             }
 
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is StudyNotFoundException or DuplicateStudyException or ArgumentException or InvalidOperationException or IOException
-            or UnauthorizedAccessException or Trials.TrialFinishedException or StorageException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await error.WriteLineAsync($"hone: error: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.Error;
+            var (code, prefix) = Classify(e);
+            await error.WriteLineAsync($"hone: {prefix}{Messages.Of(e)}").ConfigureAwait(false);
+            if (code == ExitCodes.Error && Environment.GetEnvironmentVariable("HONE_DEBUG") is "1")
+            {
+                await error.WriteLineAsync(Messages.Clean(e.ToString())).ConfigureAwait(false);
+            }
+
+            return code;
         }
     }
+
+    /// <summary>The exit code of an error that ended a command, and how its message starts (the table in docs/cli.md).</summary>
+    internal static (int Code, string Prefix) Classify(Exception e) => e switch
+    {
+        UsageException or ArgumentException or Trials.TrialFinishedException => (ExitCodes.Usage, string.Empty),
+        NotFoundException or StudyNotFoundException => (ExitCodes.NotFound, string.Empty),
+        DuplicateStudyException => (ExitCodes.Usage, string.Empty),
+        _ => (ExitCodes.Error, "error: "),
+    };
 }
 
 /// <summary>What every command needs from its host.</summary>

@@ -17,8 +17,9 @@ internal static class Program
             context.Cancel = true;
             if (Interlocked.Increment(ref _signals) == 1)
             {
-                Console.Error.WriteLine("hone: interrupted; stopping running trials (press Ctrl+C again to kill them at once)");
+                // Cancel first: the live view erases itself on cancellation, so this line is not drawn into its box.
                 interrupt.Cancel();
+                Console.Error.WriteLine("hone: interrupted; stopping running trials (press Ctrl+C again to kill them at once)");
             }
             else
             {
@@ -29,6 +30,15 @@ internal static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         var terminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
-        return await HoneCli.RunAsync(args, Console.Out, Console.Error, terminal, interrupt.Token, killNow.Token).ConfigureAwait(false);
+        try
+        {
+            return await HoneCli.RunAsync(args, Console.Out, Console.Error, terminal, interrupt.Token, killNow.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The last resort: whatever escaped the command's own handling is still printed without a stack trace.
+            await Console.Error.WriteLineAsync("hone: error: " + Output.Messages.Of(e)).ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
     }
 }

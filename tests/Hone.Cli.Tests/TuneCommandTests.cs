@@ -49,10 +49,10 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Tune_MissingData_ExitsWithUsage()
+    public async Task Tune_MissingData_ExitsWithNotFound()
     {
         var result = await CliRunner.RunAsync("tune", "--data", _dir["nope.csv"]);
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
     }
 }

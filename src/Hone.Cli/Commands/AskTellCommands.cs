@@ -43,8 +43,9 @@ internal static class AskTellCommands
 
         {
             var target = new StudyTarget();
-            var number = new Option<int>("--trial-number") { Description = "The trial to finish.", Required = true };
-            var values = new Option<double[]>("--values") { Description = "The objective value(s) of a complete trial.", AllowMultipleArgumentsPerToken = true };
+            var number = CommandLineValues.WholeNumber("--trial-number", string.Empty, 0, int.MaxValue, 0, "The trial to finish.");
+            number.Required = true;
+            var values = CommandLineValues.Numbers("--values", "The objective value(s) of a complete trial (inf and -inf allowed).");
             var state = new Option<string?>("--state") { Description = "complete (default with --values), pruned or fail (default without)." };
             state.AcceptOnlyFromAmong("complete", "pruned", "fail");
             var skip = new Option<bool>("--skip-if-finished") { Description = "Succeed without change if the trial is already finished." };
@@ -55,7 +56,8 @@ internal static class AskTellCommands
                 var study = target.Load(parse);
                 var n = parse.GetValue(number);
                 var trial = study.Trials.FirstOrDefault(t => t.Number == n)
-                    ?? throw new UsageException($"study \"{study.Name}\" has no trial {n}");
+                    ?? throw new NotFoundException($"study \"{study.Name}\" has no trial {n}" +
+                        (study.Trials.Count == 0 ? "; it has no trials yet" : $"; its trials are numbered 0 to {study.Trials[^1].Number}"));
                 if (trial.State.IsFinished())
                 {
                     if (parse.GetValue(skip))
@@ -79,6 +81,11 @@ internal static class AskTellCommands
                     throw new UsageException("--values cannot be given with --state fail");
                 }
 
+                if (vs is not null && st is not TrialState.Pruned && vs.Length != study.Directions.Count)
+                {
+                    throw new UsageException($"--values: study \"{study.Name}\" has {study.Directions.Count} objective(s), so give {study.Directions.Count} value(s); got {vs.Length}");
+                }
+
                 var told = study.Tell(n, vs, st ?? (vs is null ? TrialState.Fail : null));
                 context.Output.WriteLine($"Told trial {n} with values [{string.Join(", ", told.Values?.Select(Formatting.Number) ?? [])}] and state {told.State.ToString().ToUpperInvariant()}.");
                 return ExitCodes.Ok;
@@ -90,12 +97,24 @@ internal static class AskTellCommands
             var target = new StudyTarget();
             var parameters = new Option<string>("--params") { Description = "The parameters as a JSON object, e.g. '{\"x\": 0.5, \"optimizer\": \"adam\"}'.", Required = true };
             var skip = new Option<bool>("--skip-if-exists") { Description = "Do nothing if a waiting, running or complete trial has these parameters." };
-            var enqueue = new Command("enqueue", "Queue a trial with given parameters; the next 'hone optimize' or 'hone ask' runs it first.") { parameters, skip };
+            var force = new Option<bool>("--force", "--allow-unknown") { Description = "Accept parameters that are not in the search space, or values outside their range." };
+            var enqueue = new Command("enqueue", "Queue a trial with given parameters; the next 'hone optimize' or 'hone ask' runs it first.") { parameters, skip, force };
             target.AddTo(enqueue);
             enqueue.SetAction(parse =>
             {
                 var study = target.Load(parse);
                 var values = ParseParams(parse.GetValue(parameters)!);
+                if (!parse.GetValue(force))
+                {
+                    var known = KnownSpace(study, parse.GetValue(target.Sweep) is { } sweepPath ? OptimizeCommands.Load(sweepPath, null) : null);
+                    if (known is not null && EnqueueCheck.Problems(values, known) is { Count: > 0 } problems)
+                    {
+                        throw new UsageException(
+                            $"--params does not fit the search space of study \"{study.Name}\": {string.Join("; ", problems)}. " +
+                            $"Known parameters: {EnqueueCheck.Describe(known)}. Pass --force to enqueue them anyway.");
+                    }
+                }
+
                 var queued = study.Enqueue(values, skipIfExists: parse.GetValue(skip));
                 context.Output.WriteLine(queued
                     ? $"Enqueued a trial with params {Json.Serialize(values)}."
@@ -104,6 +123,26 @@ internal static class AskTellCommands
             });
             root.Add(enqueue);
         }
+    }
+
+    /// <summary>The search space to check enqueued parameters against: the sweep's, else what the study's trials used; null when unknown.</summary>
+    private static IReadOnlyDictionary<string, Distribution>? KnownSpace(Studies.Study study, SweepFile? sweep)
+    {
+        if (sweep is not null)
+        {
+            return sweep.Parameters.ToDictionary(p => p.Name, p => p.Distribution, StringComparer.Ordinal);
+        }
+
+        var space = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+        foreach (var trial in study.Trials)
+        {
+            foreach (var (name, distribution) in trial.Distributions)
+            {
+                space.TryAdd(name, distribution);
+            }
+        }
+
+        return space.Count == 0 ? null : space;
     }
 
     private static Dictionary<string, object?> ParseParams(string json)
@@ -179,7 +218,7 @@ internal static class AskTellCommands
             return null;
         }
 
-        var yaml = new YamlContext("--sampler-kwargs");
+        var yaml = new YamlContext(kwargs is null ? "--sampler" : "--sampler-kwargs");
         YamlMappingNode? options = null;
         if (kwargs is not null)
         {

@@ -12,9 +12,9 @@ internal static class OptimizeCommands
     public static void Add(RootCommand root, CliContext context)
     {
         var sweepArg = new Argument<string>("sweep") { Description = "The sweep file (YAML)." };
-        var trials = new Option<int?>("--trials", "-n") { Description = "How many finished trials the study should have (overrides the sweep's trials)." };
-        var jobs = new Option<int?>("--jobs", "-j") { Description = "Trials run at once (overrides the sweep's jobs)." };
-        var timeout = new Option<string?>("--timeout") { Description = "Start no trial after this long, e.g. 30m (overrides the sweep's timeout)." };
+        var trials = CommandLineValues.OptionalWholeNumber("--trials", "-n", 1, int.MaxValue, "How many finished trials the study should have (overrides the sweep's trials).");
+        var jobs = CommandLineValues.OptionalWholeNumber("--jobs", "-j", 1, 1024, "Trials run at once (overrides the sweep's jobs).");
+        var timeout = CommandLineValues.Duration("--timeout", "Start no trial after this long, e.g. 30m (overrides the sweep's timeout).");
         var storage = new Option<string?>("--storage") { Description = "Storage URL (overrides the sweep's storage)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but warnings and errors." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per finished trial, and a summary." };
@@ -27,24 +27,7 @@ internal static class OptimizeCommands
         optimize.SetAction(async (parse, _) =>
         {
             var sweep = Load(parse.GetValue(sweepArg)!, parse.GetValue(storage));
-            if (parse.GetValue(trials) is < 1)
-            {
-                throw new UsageException("--trials must be at least 1");
-            }
-
-            if (parse.GetValue(jobs) is < 1)
-            {
-                throw new UsageException("--jobs must be at least 1");
-            }
-
-            TimeSpan? limit = null;
-            if (parse.GetValue(timeout) is { } text)
-            {
-                limit = YamlContext.TryParseDuration(text, out var t) && t > TimeSpan.Zero
-                    ? t
-                    : throw new UsageException($"--timeout \"{text}\" is not a duration; write e.g. 90 (seconds), 30s, 10m, 2h or 1h30m");
-            }
-
+            var limit = parse.GetValue(timeout);
             if (parse.GetValue(quiet) && parse.GetValue(json))
             {
                 throw new UsageException("--quiet and --json cannot be used together");
@@ -64,7 +47,7 @@ internal static class OptimizeCommands
             var o = context.Output;
             o.WriteLine($"{parse.GetValue(checkArg)}: OK");
             o.WriteLine($"  study:      {sweep.StudyName} ({string.Join(", ", sweep.Directions.Zip(sweep.Metrics, (d, m) => $"{d.ToString().ToLowerInvariant()} {m}"))})");
-            o.WriteLine($"  storage:    {sweep.Storage}");
+            o.WriteLine($"  storage:    {StorageFactory.Display(sweep.Storage)}");
             o.WriteLine($"  sampler:    {sweep.SamplerName}; pruner: {sweep.PrunerName}");
             o.WriteLine($"  command:    {(sweep.Shell ? "/bin/sh -c " + sweep.ShellCommand : string.Join(" ", sweep.Argv))}");
             foreach (var p in sweep.Parameters)
@@ -142,6 +125,6 @@ internal static class OptimizeCommands
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.Yes,
         });
-        return new Running.LiveDisplay(console, plain);
+        return new Running.LiveDisplay(console, plain, context.Interrupt);
     }
 }

@@ -27,7 +27,7 @@ internal static class StudyCommands
             target.AddTo(studies, withStudy: false);
             studies.SetAction(parse =>
             {
-                var storage = target.OpenStorage(parse);
+                var storage = target.OpenExisting(parse);
                 var rows = new List<IReadOnlyDictionary<string, object?>>();
                 foreach (var record in storage.GetAllStudies())
                 {
@@ -76,8 +76,8 @@ internal static class StudyCommands
                 var study = target.Load(parse);
                 if (study.GetTrials(TrialState.Complete).Count == 0)
                 {
-                    context.Error.WriteLine($"hone: study \"{study.Name}\" has no complete trial yet");
-                    return ExitCodes.Error;
+                    context.Error.WriteLine($"hone: study \"{study.Name}\" has no complete trial yet ({study.Trials.Count} trial(s) in other states); see them with 'hone trials'");
+                    return ExitCodes.NotFound;
                 }
 
                 var list = study.IsMultiObjective ? study.BestTrials : [study.BestTrial];
@@ -89,10 +89,9 @@ internal static class StudyCommands
 
         {
             var target = new StudyTarget();
-            var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
-            format.AcceptOnlyFromAmong("csv", "json");
+            var format = FormatOption("csv");
             var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout." };
-            var export = new Command("export", "Export every trial of a study with attributes and intermediate values, as CSV or JSON.") { format, output };
+            var export = new Command("export", "Export every trial of a study with attributes and intermediate values, as CSV, JSON or a table.") { format, output };
             target.AddTo(export);
             export.SetAction(parse =>
             {
@@ -100,7 +99,15 @@ internal static class StudyCommands
                 var text = TrialRecords(study, study.Trials, attrs: true).Write(parse.GetValue(format)!);
                 if (parse.GetValue(output) is { } path)
                 {
-                    File.WriteAllText(path, text + Environment.NewLine);
+                    try
+                    {
+                        File.WriteAllText(path, text + Environment.NewLine);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        throw new IOException($"cannot write --output {path}: {e.Message}", e);
+                    }
+
                     context.Error.WriteLine($"hone: wrote {study.Trials.Count} trial(s) to {path}");
                 }
                 else
@@ -115,14 +122,24 @@ internal static class StudyCommands
 
         {
             var target = new StudyTarget();
-            var delete = new Command("delete", "Delete a study and all its trials.");
+            var yes = new Option<bool>("--yes", "-y") { Description = "Delete the storage's only study without naming it with --study-name." };
+            var delete = new Command("delete", "Delete a study and all its trials (name it with --study-name, or pass --yes to delete the storage's only study).") { yes };
             delete.Aliases.Add("delete-study");
             target.AddTo(delete);
             delete.SetAction(parse =>
             {
-                var study = target.Load(parse);
-                Study.Delete(study.Name, target.OpenStorage(parse));
-                context.Output.WriteLine($"Deleted study \"{study.Name}\".");
+                var storage = target.OpenExisting(parse);
+                var study = target.Load(parse, storage);
+                if (target.NameIsInferred(parse) && !parse.GetValue(yes))
+                {
+                    throw new UsageException(
+                        $"delete needs the study's name: pass --study-name \"{study.Name}\" (the storage's only study, with {study.Trials.Count} trial(s)), " +
+                        "or --yes to delete it without naming it");
+                }
+
+                var count = study.Trials.Count;
+                Study.Delete(study.Name, storage);
+                context.Output.WriteLine($"Deleted study \"{study.Name}\" ({count} trial(s)).");
                 return ExitCodes.Ok;
             });
             root.Add(delete);
@@ -150,7 +167,16 @@ internal static class StudyCommands
                     return ExitCodes.Ok;
                 }
 
-                Study.Create(new StudyOptions { Name = name, Directions = ds, Storage = storage });
+                try
+                {
+                    Study.Create(new StudyOptions { Name = name, Directions = ds, Storage = storage });
+                }
+                catch (Storage.DuplicateStudyException e)
+                {
+                    throw new UsageException(
+                        $"a study named \"{name}\" already exists in {target.DisplayUrl(parse)}; pass --skip-if-exists to accept it as it is, or choose another --study-name", e);
+                }
+
                 context.Output.WriteLine(name);
                 return ExitCodes.Ok;
             });

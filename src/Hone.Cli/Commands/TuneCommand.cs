@@ -1,32 +1,47 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Hone.Cli.Sweep;
 using Hone.MLNet;
 using Hone.MLNet.Data;
 using Hone.MLNet.Metrics;
 using Hone.MLNet.Tuning;
 using Hone.MLNet.Validation;
+using Hone.Storage;
 using Hone.Trials;
 using Microsoft.ML;
 
 namespace Hone.Cli.Commands;
 
 /// <summary><c>hone tune</c>: tune an ML.NET model on a CSV file (Hone.MLNet), with the study in a storage.</summary>
+/// <remarks>
+/// The study is named after the data file, task and metric (<c>breast_cancer-binary-auc</c>), so running the same
+/// command again resumes it, and <c>hone trials</c> finds it by a name that says what it is. The data file's name
+/// and SHA-256 are study user attributes (<see cref="DataFileKey"/>, <see cref="DataHashKey"/>): resuming with other
+/// data is refused (its trials were scored on the other data) unless <c>--force</c>.
+/// </remarks>
 internal static class TuneCommand
 {
+    /// <summary>Study user attribute: the data file's name.</summary>
+    public const string DataFileKey = "data_file";
+
+    /// <summary>Study user attribute: the SHA-256 of the data file's bytes, in lower-case hex.</summary>
+    public const string DataHashKey = "data_sha256";
+
     public static void Add(RootCommand root, CliContext context)
     {
         var data = new Option<string>("--data") { Description = "The CSV file (optionally .gz).", Required = true };
         var label = new Option<string>("--label") { Description = "The label column.", DefaultValueFactory = _ => "target" };
         var task = new Option<string>("--task") { Description = "binary, multiclass or regression.", DefaultValueFactory = _ => "binary" };
         var metric = new Option<string?>("--metric") { Description = "auc, accuracy, logloss, f1, macro-accuracy, rmse, mae or r2 (default: the task's)." };
-        var trials = new Option<int>("--trials", "-n") { Description = "Trials to run.", DefaultValueFactory = _ => 50 };
+        var trials = CommandLineValues.WholeNumber("--trials", "-n", 1, int.MaxValue, 50, "Trials to run.");
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated (default: all for the task)." };
         var validation = new Option<string?>("--validation") { Description = "stratified:5, kfold:5, repeated:5:2, holdout:0.2 or time:5." };
-        var testFraction = new Option<double>("--test-fraction") { Description = "Rows held out for the final test.", DefaultValueFactory = _ => 0.2 };
-        var seed = new Option<int>("--seed") { Description = "Seed for splits, sampler and bootstrap." };
-        var timeout = new Option<string?>("--timeout") { Description = "Start no trial after this long, e.g. 10m." };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Trials at once.", DefaultValueFactory = _ => 1 };
+        var testFraction = CommandLineValues.Fraction("--test-fraction", 0, 1, 0.2, "Rows held out for the final test.");
+        var seed = CommandLineValues.WholeNumber("--seed", string.Empty, int.MinValue, int.MaxValue, 0, "Seed for splits, sampler and bootstrap.");
+        var timeout = CommandLineValues.Duration("--timeout", "Start no trial after this long, e.g. 10m.");
+        var jobs = CommandLineValues.WholeNumber("--jobs", "-j", 1, 1024, 1, "Trials at once.");
         var ignore = new Option<string?>("--ignore") { Description = "Columns to ignore, comma-separated." };
         var output = new Option<string?>("--out", "-o") { Description = "Folder for model.zip and summary.json (default: out/<data file name>)." };
         var storage = new Option<string>("--storage")
@@ -34,79 +49,119 @@ internal static class TuneCommand
             Description = "Storage URL for the study: sqlite:///path.db, postgresql://..., or inmemory.",
             DefaultValueFactory = _ => "sqlite:///hone.db",
         };
-        var studyName = new Option<string?>("--study-name", "--study") { Description = "The study's name; an existing study is resumed." };
+        var studyName = new Option<string?>("--study-name", "--study")
+        {
+            Description = "The study's name (default: <data file>-<task>-<metric>); an existing study of this name is resumed.",
+        };
+        var force = new Option<bool>("--force") { Description = "Resume the study even if it was tuned on a different data file." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final report." };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
-            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, output, storage, studyName, quiet,
+            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, output, storage, studyName, force, quiet,
         };
         tune.SetAction(parse =>
         {
-            TimeSpan? limit = null;
-            if (parse.GetValue(timeout) is { } text)
-            {
-                limit = YamlContext.TryParseDuration(text, out var t) && t > TimeSpan.Zero
-                    ? t
-                    : throw new UsageException($"--timeout \"{text}\" is not a duration; write e.g. 90 (seconds), 30s, 10m or 2h");
-            }
-
             var dataPath = parse.GetValue(data)!;
             if (!File.Exists(dataPath))
             {
-                throw new UsageException($"--data: file \"{dataPath}\" does not exist");
+                throw new NotFoundException($"--data: file \"{dataPath}\" does not exist (looked for {Path.GetFullPath(dataPath)})");
             }
 
-            TuneOptions options;
+            TuningTask tuningTask;
+            TuningMetric tuningMetric;
+            ValidationStrategy? validationStrategy;
             try
             {
-                var tuningTask = TuningTasks.Parse(parse.GetValue(task)!);
-                var tuningMetric = parse.GetValue(metric) is { } m ? TuningMetrics.Parse(m) : (TuningMetric?)null;
-                if (tuningMetric is { } chosen && !chosen.Fits(tuningTask))
-                {
-                    throw new UsageException($"--metric {chosen.ShortName()} does not fit --task {tuningTask.ShortName()}; use one of: " +
-                        string.Join(", ", TuningMetrics.For(tuningTask).Select(x => x.ShortName())));
-                }
-
-                var validationStrategy = parse.GetValue(validation) is { } v ? ValidationStrategy.Parse(v) : null;
-                options = new TuneOptions
-                {
-                    Task = tuningTask,
-                    Metric = tuningMetric,
-                    Trials = parse.GetValue(trials),
-                    Trainers = parse.GetValue(trainers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Validation = validationStrategy,
-                    TestFraction = parse.GetValue(testFraction),
-                    Seed = parse.GetValue(seed),
-                    Timeout = limit,
-                    Parallelism = parse.GetValue(jobs),
-                    IgnoreColumns = parse.GetValue(ignore)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
-                    Progress = parse.GetValue(quiet) ? null : new PlainProgress(context.Output),
-                    // Opened last, once every other argument is known to be good, so a usage error leaves no database behind.
-                    Storage = StorageFactory.Open(SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory)),
-                    StudyName = parse.GetValue(studyName),
-                    LoadIfExists = parse.GetValue(studyName) is not null,
-                };
+                tuningTask = TuningTasks.Parse(parse.GetValue(task)!);
+                tuningMetric = parse.GetValue(metric) is { } m ? TuningMetrics.Parse(m) : TuningMetrics.DefaultFor(tuningTask);
             }
-            catch (Exception e) when (e is ArgumentException or FormatException)
+            catch (ArgumentException e)
             {
-                throw new UsageException(e.Message, e);
+                throw new UsageException(Output.Messages.Of(e), e);
             }
 
-            var table = TabularData.LoadCsv(dataPath);
-            if (!parse.GetValue(quiet))
+            try
             {
+                validationStrategy = parse.GetValue(validation) is { } v ? ValidationStrategy.Parse(v) : null;
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--validation {parse.GetValue(validation)}: {Output.Messages.Of(e)}", e);
+            }
+
+            if (!tuningMetric.Fits(tuningTask))
+            {
+                throw new UsageException($"--metric {tuningMetric.ShortName()} does not fit --task {tuningTask.ShortName()}; use one of: " +
+                    string.Join(", ", TuningMetrics.For(tuningTask).Select(x => x.ShortName())));
+            }
+
+            var quietRun = parse.GetValue(quiet);
+            var name = parse.GetValue(studyName) ?? DefaultStudyName(dataPath, tuningTask, tuningMetric);
+            var hash = Sha256(dataPath);
+            var storageUrl = SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory);
+            var shownUrl = StorageFactory.Display(storageUrl);
+
+            TabularData table;
+            try
+            {
+                table = TabularData.LoadCsv(dataPath);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--data: {e.Message}", e);
+            }
+
+            var labelName = parse.GetValue(label)!;
+            if (!table.ColumnNames.Contains(labelName))
+            {
+                throw new UsageException($"--label: {dataPath} has no column \"{labelName}\"; its columns are {string.Join(", ", table.ColumnNames)}" +
+                    (table.Layout == CsvLayout.Header ? string.Empty : " (the file has no column names, so the label is \"target\")"));
+            }
+
+            // Opened last, once every other argument is known to be good, so a usage error leaves no database behind.
+            var store = StorageFactory.Open(storageUrl);
+            var before = CheckSameData(store, name, shownUrl, dataPath, hash, parse.GetValue(force));
+
+            var options = new TuneOptions
+            {
+                Task = tuningTask,
+                Metric = tuningMetric,
+                Trials = parse.GetValue(trials),
+                Trainers = parse.GetValue(trainers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Validation = validationStrategy,
+                TestFraction = parse.GetValue(testFraction),
+                Seed = parse.GetValue(seed),
+                Timeout = parse.GetValue(timeout),
+                Parallelism = parse.GetValue(jobs),
+                IgnoreColumns = parse.GetValue(ignore)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                Progress = quietRun ? null : new PlainProgress(context.Output),
+                Storage = store,
+                StudyName = name,
+                LoadIfExists = true,
+                StudyUserAttrs = new Dictionary<string, object?> { [DataFileKey] = Path.GetFileName(dataPath), [DataHashKey] = hash },
+            };
+
+            if (!quietRun)
+            {
+                var resume = before is { } n ? $"resuming it ({n} trial(s) so far)" : "a new study";
+                context.Output.WriteLine($"hone: study \"{name}\" in {shownUrl}: {resume}");
                 context.Output.WriteLine($"{dataPath}: {table.RowCount} rows, {table.ColumnNames.Count} columns; tuning {options.Trials} trials");
             }
 
             TuneResult result;
             try
             {
-                result = new MLNetTuner(new MLContext(options.Seed)).Tune(table, parse.GetValue(label)!, options, context.Interrupt);
+                result = new MLNetTuner(new MLContext(options.Seed)).Tune(table, labelName, options, context.Interrupt);
             }
             catch (OperationCanceledException) when (context.Interrupt.IsCancellationRequested)
             {
-                context.Error.WriteLine("hone: interrupted");
+                context.Error.WriteLine($"hone: interrupted; run the same command again to resume study \"{name}\" in {shownUrl}");
                 return ExitCodes.Interrupted;
+            }
+            catch (InvalidOperationException e) when (NoTrialCompleted(store, name))
+            {
+                context.Error.WriteLine($"hone: every trial of study \"{name}\" failed: {Output.Messages.Of(e)}");
+                return ExitCodes.AllTrialsFailed;
             }
 
             context.Output.Write(result.FormatReport());
@@ -117,13 +172,58 @@ internal static class TuneCommand
             result.SaveModel(modelPath);
             File.WriteAllText(summaryPath, result.ToJson());
             context.Output.WriteLine($"Saved {modelPath} and {summaryPath}");
+            context.Output.WriteLine($"hone: study \"{name}\" in {shownUrl}; list its trials with: hone trials --storage {shownUrl} --study-name {name}");
             return ExitCodes.Ok;
         });
         root.Add(tune);
     }
 
+    /// <summary>The default study name: the data file's name without extensions, the task and the metric.</summary>
+    public static string DefaultStudyName(string dataPath, TuningTask task, TuningMetric metric)
+    {
+        var stem = Path.GetFileName(dataPath).Split('.')[0];
+        return $"{(stem.Length == 0 ? "data" : stem)}-{task.ShortName()}-{metric.ShortName()}";
+    }
+
+    /// <summary>The SHA-256 of a file's bytes, lower-case hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>
+    /// Refuses to resume a study that was tuned on other data (unless forced); returns the study's trial count when
+    /// it exists, null when it is new.
+    /// </summary>
+    private static int? CheckSameData(IStorage store, string name, string shownUrl, string dataPath, string hash, bool force)
+    {
+        if (store.FindStudy(name) is not { } id)
+        {
+            return null;
+        }
+
+        var attrs = store.GetStudyUserAttrs(id);
+        if (!force && attrs.TryGetValue(DataHashKey, out var stored) && stored.ValueKind == JsonValueKind.String && stored.GetString() != hash)
+        {
+            var storedFile = attrs.TryGetValue(DataFileKey, out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : "another file";
+            throw new UsageException(
+                $"study \"{name}\" in {shownUrl} was tuned on {storedFile} (sha256 {stored.GetString()![..12]}...), " +
+                $"but --data is {Path.GetFileName(dataPath)} (sha256 {hash[..12]}...): its trials were scored on other data. " +
+                "Choose another --study-name, or pass --force to resume it anyway");
+        }
+
+        return store.GetAllTrials(id).Count;
+    }
+
+    private static bool NoTrialCompleted(IStorage store, string name) =>
+        store.FindStudy(name) is { } id && !store.GetAllTrials(id).Any(t => t.State == TrialState.Complete);
+
+    /// <summary>One line per finished trial, numbered as printed (so a resumed study's run counts from 1 too).</summary>
     private sealed class PlainProgress(TextWriter output) : IProgress<TuneProgress>
     {
+        private int _shown;
+
         public void Report(TuneProgress p)
         {
             var value = p.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
@@ -131,8 +231,9 @@ internal static class TuneCommand
             var state = p.State == TrialState.Pruned ? $"pruned after {p.FoldsRun} fold(s)" : p.State.ToString().ToLowerInvariant();
             lock (output)
             {
+                _shown++;
                 output.WriteLine(FormattableString.Invariant(
-                    $"[{p.TrialNumber + 1}/{p.TrialsPlanned}] trial {p.TrialNumber} {p.Trainer} {state} {value}  best {best}  ({p.Elapsed.TotalSeconds:0.0}s){(p.FailReason is { } r ? "  " + r : string.Empty)}"));
+                    $"[{_shown}/{p.TrialsPlanned}] trial {p.TrialNumber} {p.Trainer} {state} {value}  best {best}  ({p.Elapsed.TotalSeconds:0.0}s){(p.FailReason is { } r ? "  " + Output.Messages.Clean(r) : string.Empty)}"));
             }
         }
     }

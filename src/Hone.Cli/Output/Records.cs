@@ -90,7 +90,7 @@ internal sealed class Records(IReadOnlyList<string> columns, IReadOnlyList<IRead
     public static string Text(object? v, bool csv = false) => v switch
     {
         null => csv ? string.Empty : "None",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        double d => Formatting.RoundTrip(d),
         bool b => b ? "True" : "False",
         string s => s,
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),

@@ -25,7 +25,7 @@ internal sealed class JsonDisplay(TextWriter output, TextWriter error) : RunDisp
         Write(output, Json.Serialize(record));
     }
 
-    public override void Note(string text) => Write(error, "hone: " + text);
+    public override void Note(string text) => Write(error, "hone: " + Messages.Clean(text));
 
     public override void Finished(RunState state, Study study, int exitCode)
     {
@@ -67,7 +67,7 @@ internal sealed class QuietDisplay(TextWriter error) : RunDisplay
     {
         lock (error)
         {
-            error.WriteLine("hone: " + text);
+            error.WriteLine("hone: " + Messages.Clean(text));
         }
     }
 

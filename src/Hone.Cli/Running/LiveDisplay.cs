@@ -11,7 +11,12 @@ namespace Hone.Cli.Running;
 /// The terminal view: trials done/total, running, best value and parameters, elapsed and remaining time, and
 /// the latest trials, redrawn in place by Spectre.Console.
 /// </summary>
-internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary) : RunDisplay
+/// <remarks>
+/// On Ctrl+C (<paramref name="interrupt"/>) the view is erased at once, before anything else is printed, and the
+/// rest of the run (the interrupted trials, the summary) is printed as plain lines: a view redrawn while other
+/// output is written to the terminal leaves half-erased boxes behind.
+/// </remarks>
+internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary, CancellationToken interrupt) : RunDisplay
 {
     private const int RecentCount = 8;
     private readonly Lock _gate = new();
@@ -19,11 +24,19 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary) : 
     private readonly CancellationTokenSource _stop = new();
     private RunState? _state;
     private Task? _loop;
+    private CancellationTokenRegistration _onInterrupt;
+    private volatile bool _plain;
 
     public override void Started(RunState state)
     {
         _state = state;
         summary.Started(state);
+        if (interrupt.IsCancellationRequested)
+        {
+            _plain = true;
+            return;
+        }
+
         _loop = console.Live(Render()).AutoClear(true).StartAsync(async ctx =>
         {
             while (!_stop.IsCancellationRequested)
@@ -38,10 +51,21 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary) : 
                 }
             }
         });
+        _onInterrupt = interrupt.Register(() =>
+        {
+            StopLoop();
+            _plain = true;
+        });
     }
 
     public override void TrialFinished(RunState state, FrozenTrial trial, TrialOutcome outcome)
     {
+        if (GoPlain())
+        {
+            summary.TrialFinished(state, trial, outcome);
+            return;
+        }
+
         var text = trial.State switch
         {
             TrialState.Complete => $"[green]#{trial.Number} complete[/] {Markup.Escape(string.Join(",", trial.Values!.Select(Formatting.Number)))}",
@@ -51,6 +75,7 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary) : 
         };
         lock (_gate)
         {
+            state.NextShown();
             _recent.Add(text + $" [grey]{Markup.Escape(Formatting.Params(trial.Params))}[/]");
             if (_recent.Count > RecentCount)
             {
@@ -61,9 +86,15 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary) : 
 
     public override void Note(string text)
     {
+        if (GoPlain())
+        {
+            summary.Note(text);
+            return;
+        }
+
         lock (_gate)
         {
-            _recent.Add($"[grey]{Markup.Escape(text)}[/]");
+            _recent.Add($"[grey]{Markup.Escape(Messages.Clean(text))}[/]");
             if (_recent.Count > RecentCount)
             {
                 _recent.RemoveAt(0);
@@ -79,14 +110,32 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary) : 
 
     public override void Dispose()
     {
+        _onInterrupt.Dispose();
         StopLoop();
         _stop.Dispose();
         base.Dispose();
     }
 
+    /// <summary>
+    /// After Ctrl+C, erases the view (waiting until it is erased, whoever started erasing it) and says to print plain
+    /// lines. The trials stopped by Ctrl+C can finish before this display's own cancellation callback has run.
+    /// </summary>
+    private bool GoPlain()
+    {
+        if (!_plain && interrupt.IsCancellationRequested)
+        {
+            StopLoop();
+            _plain = true;
+        }
+
+        return _plain;
+    }
+
+    /// <summary>Stops the redraw loop and waits until the view is erased; safe to call more than once and from several threads.</summary>
     private void StopLoop()
     {
-        if (_loop is null)
+        var loop = _loop;
+        if (loop is null)
         {
             return;
         }
@@ -94,13 +143,11 @@ internal sealed class LiveDisplay(IAnsiConsole console, PlainDisplay summary) : 
         _stop.Cancel();
         try
         {
-            _loop.GetAwaiter().GetResult();
+            loop.GetAwaiter().GetResult();
         }
         catch (InvalidOperationException)
         {
         }
-
-        _loop = null;
     }
 
     private IRenderable Render()

@@ -18,7 +18,6 @@ internal sealed class PlainDisplay(TextWriter output, TextWriter error) : RunDis
 
     public override void TrialFinished(RunState state, FrozenTrial trial, TrialOutcome outcome)
     {
-        var total = state.Planned is { } p ? $"{state.Finished}/{p}" : state.Finished.ToString(CultureInfo.InvariantCulture);
         var duration = trial.Duration is { } d ? TrialRunner.Duration(d) : "-";
         var what = trial.State switch
         {
@@ -27,10 +26,14 @@ internal sealed class PlainDisplay(TextWriter output, TextWriter error) : RunDis
             _ => $"fail      {outcome.Reason}",
         };
         var best = state.Best is { } b ? $"  best={Values(b)} (#{b.Number})" : string.Empty;
-        Write(output, $"[{total}] trial {trial.Number} {what}  params={Formatting.Params(trial.Params)}  ({duration}){best}");
-        if (trial.State == TrialState.Fail && outcome.StderrTail.Count > 0 && !outcome.Interrupted)
+        lock (_gate)
         {
-            lock (_gate)
+            // Numbered here, under the lock that orders the lines, so that [2/30] never comes before [1/30]:
+            // two trials finishing at once would otherwise both read the run's count before either printed.
+            var shown = state.NextShown();
+            var total = state.Planned is { } p ? $"{shown}/{p}" : shown.ToString(CultureInfo.InvariantCulture);
+            output.WriteLine($"[{total}] trial {trial.Number} {what}  params={Formatting.Params(trial.Params)}  ({duration}){best}");
+            if (trial.State == TrialState.Fail && outcome.StderrTail.Count > 0 && !outcome.Interrupted)
             {
                 output.WriteLine($"  last lines of stderr (log: {trial.UserAttrs.GetValueOrDefault("log_file")}):");
                 foreach (var line in outcome.StderrTail.TakeLast(5))
@@ -41,7 +44,7 @@ internal sealed class PlainDisplay(TextWriter output, TextWriter error) : RunDis
         }
     }
 
-    public override void Note(string text) => Write(error, "hone: " + text);
+    public override void Note(string text) => Write(error, "hone: " + Messages.Clean(text));
 
     public override void Finished(RunState state, Study study, int exitCode)
     {

@@ -10,6 +10,7 @@ internal sealed class RunState(string studyName, string storage, int? planned, i
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly Lock _gate = new();
     private readonly Dictionary<int, long> _running = [];
+    private int _shown;
 
     public string StudyName { get; } = studyName;
 
@@ -83,6 +84,12 @@ internal sealed class RunState(string studyName, string storage, int? planned, i
             }
         }
     }
+
+    /// <summary>
+    /// The number of the next finished trial a display shows (1, 2, ...). A display takes it while it holds the lock
+    /// that orders its output, so the numbers are printed in order whatever order the trials finished in.
+    /// </summary>
+    public int NextShown() => Interlocked.Increment(ref _shown);
 
     /// <summary>Seeds the best trial from earlier runs.</summary>
     public void SeedBest(Study study)

@@ -108,7 +108,7 @@ public sealed class MLNetTuner
 
         if (testRows.Length > 0 && metric == TuningMetric.Auc && testRows.Select(r => dataset.Labels[r]).Distinct().Count() < 2)
         {
-            throw new ArgumentException("The test split holds a single class, so AUC is undefined on it; use more data or a larger TestFraction.", nameof(data));
+            throw new ArgumentException("The test split holds a single class, so AUC is undefined on it; use more data or a larger test fraction (TestFraction; --test-fraction in hone tune).", nameof(data));
         }
 
         var folds = validation.Split(tuningRows, dataset.Labels, classification, seeds.Folds);
@@ -134,6 +134,10 @@ public sealed class MLNetTuner
             ["seed"] = options.Seed,
             ["rows"] = dataset.RowCount,
         });
+        foreach (var (key, value) in options.StudyUserAttrs)
+        {
+            study.SetUserAttr(key, value);
+        }
 
         var trainerNames = spaces.Select(s => s.Name).ToArray();
         var tuning = Stopwatch.StartNew();

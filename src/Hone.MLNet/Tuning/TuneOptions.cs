@@ -77,6 +77,13 @@ public sealed class TuneOptions
     /// <value>False.</value>
     public bool LoadIfExists { get; init; }
 
+    /// <summary>
+    /// More user attributes to record on the study, e.g. the data file's name and content hash, so that a later run
+    /// can tell whether it resumes the study on the same data.
+    /// </summary>
+    /// <value>None.</value>
+    public IReadOnlyDictionary<string, object?> StudyUserAttrs { get; init; } = new Dictionary<string, object?>();
+
     /// <summary>Columns that are neither label nor feature (ids, free text).</summary>
     public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
 

@@ -59,7 +59,7 @@ public abstract class ValidationStrategy
                 _ => throw new FormatException(),
             };
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new ArgumentException(
                 $"Unknown validation \"{text}\"; use holdout[:fraction], kfold[:k], stratified[:k], repeated[:k[:repeats]] or time[:k].", nameof(text));

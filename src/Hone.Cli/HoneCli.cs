@@ -43,6 +43,9 @@ public static class HoneCli
             return ExitCodes.Usage;
         }
 
+        // Every storage the command opens is closed when it ends, however it ends: SQLite's WAL is then checkpointed
+        // into the .db file, which alone holds every trial.
+        using var storages = StorageFactory.BeginScope();
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration

@@ -6,7 +6,14 @@ namespace Hone.Cli;
 internal static class StorageFactory
 {
     private static readonly Lock Gate = new();
+    private static readonly AsyncLocal<Scope?> Current = new();
     private static InMemoryStorage? _memory;
+
+    /// <summary>
+    /// Starts a scope (one command's run): every storage <see cref="Open"/> opens within it is closed when the scope is
+    /// disposed. Scopes follow the async flow, so commands run at once in one process (tests) keep theirs apart.
+    /// </summary>
+    public static IDisposable BeginScope() => Current.Value = new Scope();
 
     /// <summary>
     /// Opens <paramref name="url"/>. <c>inmemory</c> is one storage shared by every command run in this process
@@ -32,7 +39,43 @@ internal static class StorageFactory
             }
         }
 
-        return parsed.Open();
+        var storage = parsed.Open();
+        if (storage is IDisposable disposable)
+        {
+            Current.Value?.Add(disposable);
+        }
+
+        return storage;
+    }
+
+    private sealed class Scope : IDisposable
+    {
+        private readonly List<IDisposable> _opened = [];
+
+        public void Add(IDisposable storage)
+        {
+            lock (_opened)
+            {
+                _opened.Add(storage);
+            }
+        }
+
+        public void Dispose()
+        {
+            IDisposable[] opened;
+            lock (_opened)
+            {
+                opened = [.. _opened];
+                _opened.Clear();
+            }
+
+            foreach (var storage in opened)
+            {
+                storage.Dispose();
+            }
+
+            Current.Value = null;
+        }
     }
 
     /// <summary>The URL for messages (password masked).</summary>

@@ -124,11 +124,28 @@ public sealed class CrashSafetyTests : IDisposable
         using (var hone = CliRunner.Start(_dir.Path, "optimize", "sweep.yaml", "--quiet"))
         {
             var stderr = hone.StandardError.ReadToEndAsync();
+            await hone.StandardOutput.ReadToEndAsync();
             await hone.WaitForExitAsync();
             Assert.True(hone.ExitCode == 0, await stderr);
         }
 
         AssertCompleteOnItsOwn(_dir.Db, "s", 5);
+    }
+
+    [Fact]
+    public async Task Tune_NormalExit_LeavesTheDatabaseFileCompleteOnItsOwn()
+    {
+        using (var hone = CliRunner.Start(_dir.Path,
+            "tune", "--data", TuneNamingTests.Data("iris.csv"), "--task", "multiclass", "--trainers", "SdcaMaximumEntropy", "-n", "3",
+            "--validation", "holdout:0.3", "--storage", _dir.StorageUrl, "--out", _dir["out"], "--quiet"))
+        {
+            var stderr = hone.StandardError.ReadToEndAsync();
+            await hone.StandardOutput.ReadToEndAsync();
+            await hone.WaitForExitAsync();
+            Assert.True(hone.ExitCode == 0, await stderr);
+        }
+
+        AssertCompleteOnItsOwn(_dir.Db, "iris-multiclass-accuracy", 3);
     }
 
     internal static void AssertCompleteOnItsOwn(string db, string study, int complete)

@@ -188,7 +188,7 @@ public abstract class MultiProcessTests
     {
         var url = NewDatabase();
         Study.Create(new StudyOptions { Name = "kills", StorageUrl = url }).Dispose();
-        string[] options = ["heartbeat-ms=1000", "retries=1", "sleep-ms=20"];
+        string[] options = ["heartbeat-ms=1000", "retries=1", "sleep-ms=200"];
         using var hog = new CpuHog();
         var random = new Random(16);
         var workers = Enumerable.Range(0, 8).Select(_ => External.StartWorker(url, "kills", 60, options)).ToList();

@@ -21,7 +21,7 @@ internal sealed class OptimizeLoop : IDisposable
     private readonly Lock _callbackGate = new();
     private readonly ConcurrentDictionary<long, byte> _running = new();
     private readonly Timer? _heartbeat;
-    private int _started;
+    private readonly TrialBudget _budget;
     private int _finished;
     private double? _bestValue;
     private ExceptionDispatchInfo? _fatal;
@@ -32,6 +32,7 @@ internal sealed class OptimizeLoop : IDisposable
         _study = study;
         _options = options;
         _cancellation = cancellation;
+        _budget = new TrialBudget(study, options);
         study.ResetStop();
         if (study.HeartbeatInterval is { } interval)
         {
@@ -123,7 +124,7 @@ internal sealed class OptimizeLoop : IDisposable
             return false;
         }
 
-        if (_options.Trials is { } budget && Interlocked.Increment(ref _started) > budget)
+        if (!_budget.TryReserve())
         {
             return false;
         }
@@ -254,7 +255,7 @@ internal sealed class OptimizeLoop : IDisposable
             }
 
             _options.Progress?.Report(new OptimizeProgress(
-                _finished, _options.Trials, finished, _bestValue, Stopwatch.GetElapsedTime(_startTimestamp)));
+                _finished, _budget.Planned, finished, _bestValue, Stopwatch.GetElapsedTime(_startTimestamp)));
         }
     }
 

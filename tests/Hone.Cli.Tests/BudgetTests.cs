@@ -71,6 +71,34 @@ public sealed class BudgetTests : IDisposable
     }
 
     [Fact]
+    public async Task Tune_ResumedStudy_TrialsIsATotalToo()
+    {
+        var data = Path.Combine(CodeRoot(), "data", "wine_data.csv");
+        string[] Args(string n) =>
+            ["tune", "--data", data, "--task", "multiclass", "--trainers", "SdcaMaximumEntropy", "-n", n,
+             "--validation", "holdout:0.3", "--storage", _dir.StorageUrl, "--study-name", "wine", "--out", _dir["out"], "--quiet"];
+
+        Assert.Equal(0, (await CliRunner.RunAsync(Args("2"))).ExitCode);
+        var resumed = await CliRunner.RunAsync(Args("3"));
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(3, Study.Load("wine", _dir.StorageUrl).Trials.Count(t => t.State.IsFinished()));
+    }
+
+    private static string CodeRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Hone.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("no Hone.slnx above the test's output");
+    }
+
+    [Fact]
     public async Task AlwaysFailingWithRetries_StopsAfterEachTrialsAttempts()
     {
         WriteSweep("[./emit.sh, \"{x}\"]", "retries: 1");

@@ -20,7 +20,7 @@ internal static class TuneCommand
         var label = new Option<string>("--label") { Description = "The label column.", DefaultValueFactory = _ => "target" };
         var task = new Option<string>("--task") { Description = "binary, multiclass or regression.", DefaultValueFactory = _ => "binary" };
         var metric = new Option<string?>("--metric") { Description = "auc, accuracy, logloss, f1, macro-accuracy, rmse, mae or r2 (default: the task's)." };
-        var trials = new Option<int>("--trials", "-n") { Description = "Trials to run.", DefaultValueFactory = _ => 50 };
+        var trials = new Option<int>("--trials", "-n") { Description = "Trials the study should have (complete or pruned; a resumed study is topped up).", DefaultValueFactory = _ => 50 };
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated (default: all for the task)." };
         var validation = new Option<string?>("--validation") { Description = "stratified:5, kfold:5, repeated:5:2, holdout:0.2 or time:5." };
         var testFraction = new Option<double>("--test-fraction") { Description = "Rows held out for the final test.", DefaultValueFactory = _ => 0.2 };
@@ -73,6 +73,7 @@ internal static class TuneCommand
                     Task = tuningTask,
                     Metric = tuningMetric,
                     Trials = parse.GetValue(trials),
+                    TotalTrials = parse.GetValue(trials), // --trials is a total, as in hone optimize
                     Trainers = parse.GetValue(trainers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Validation = validationStrategy,
                     TestFraction = parse.GetValue(testFraction),

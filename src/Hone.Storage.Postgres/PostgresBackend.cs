@@ -88,10 +88,16 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
         var hasStudies = db.Scalar("SELECT to_regclass('studies')::text") is not null;
         if (!hasStudies)
         {
+            var created = OptunaSchemaOption.ForNewDatabase(Url);
             db.Execute(PostgresSchema.OptunaTables);
+            if (HoneTables.HasStudyIdIndex(created))
+            {
+                db.Execute(PostgresSchema.StudyIdIndex);
+            }
+
             db.Execute("INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, @v, @l)",
-                ("@v", HoneTables.SchemaVersion), ("@l", HoneTables.LibraryVersion));
-            db.Execute("INSERT INTO alembic_version (version_num) VALUES (@r)", ("@r", HoneTables.CreatedRevision));
+                ("@v", HoneTables.SchemaVersion), ("@l", HoneTables.LibraryVersion(created)));
+            db.Execute("INSERT INTO alembic_version (version_num) VALUES (@r)", ("@r", created));
         }
         else
         {
@@ -105,6 +111,8 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
             {
                 throw new StorageException(Url, HoneTables.UnknownRevision(revision));
             }
+
+            OptunaSchemaOption.CheckExisting(Url, revision);
         }
 
         if (db.Scalar("SELECT to_regclass('hone_trial_versions')::text") is null)
@@ -216,10 +224,11 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
             case "sslmode": b.SslMode = Enum<SslMode>(value.Replace("-", string.Empty, StringComparison.Ordinal)); break;
             case "connect_timeout": b.Timeout = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "application_name": b.ApplicationName = value; break;
+            case OptunaSchemaOption.Key: break; // read when the schema is created (OptunaSchemaOption)
             case "options" or "search_path": b.SearchPath = value.Replace("-csearch_path=", string.Empty, StringComparison.Ordinal); break;
             default:
                 throw new StorageException(url,
-                    $"has the unknown option \"{key}\"; Hone understands host, port, dbname, user, password, sslmode, connect_timeout, application_name and search_path.");
+                    $"has the unknown option \"{key}\"; Hone understands host, port, dbname, user, password, sslmode, connect_timeout, application_name, search_path and optuna_schema.");
         }
     }
 

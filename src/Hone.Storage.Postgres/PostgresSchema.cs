@@ -1,9 +1,9 @@
 namespace Hone.Storage.Postgres;
 
-/// <summary>The DDL Optuna creates on PostgreSQL (alembic <c>v3.2.0.a</c>), and Hone's side tables, indexes and triggers.</summary>
+/// <summary>The DDL Optuna creates on PostgreSQL (alembic <c>v3.0.0.d</c>, and the index <c>v3.2.0.a</c> adds), and Hone's side tables, indexes and triggers.</summary>
 internal static class PostgresSchema
 {
-    /// <summary>Optuna's types and tables as Optuna 3.1 creates them (pg_dump of its schema), plus v3.2.0.a's index.</summary>
+    /// <summary>Optuna's types and tables as Optuna 3.1 creates them (pg_dump of its schema, revision v3.0.0.d).</summary>
     public const string OptunaTables = """
         CREATE TYPE studydirection AS ENUM ('NOT_SET', 'MINIMIZE', 'MAXIMIZE');
         CREATE TYPE trialintermediatevaluetype AS ENUM ('FINITE', 'INF_POS', 'INF_NEG', 'NAN');
@@ -26,7 +26,6 @@ internal static class PostgresSchema
         CREATE TABLE trials (trial_id SERIAL NOT NULL, number integer, study_id integer, state trialstate NOT NULL,
             datetime_start timestamp without time zone, datetime_complete timestamp without time zone,
             CONSTRAINT trials_pkey PRIMARY KEY (trial_id), CONSTRAINT trials_study_id_fkey FOREIGN KEY (study_id) REFERENCES studies(study_id));
-        CREATE INDEX trials_study_id_key ON trials USING btree (study_id);
         CREATE TABLE trial_user_attributes (trial_user_attribute_id SERIAL NOT NULL, trial_id integer, key character varying(512), value_json text,
             CONSTRAINT trial_user_attributes_pkey PRIMARY KEY (trial_user_attribute_id), CONSTRAINT trial_user_attributes_trial_id_key_key UNIQUE (trial_id, key),
             CONSTRAINT trial_user_attributes_trial_id_fkey FOREIGN KEY (trial_id) REFERENCES trials(trial_id));
@@ -47,6 +46,9 @@ internal static class PostgresSchema
             CONSTRAINT trial_heartbeats_pkey PRIMARY KEY (trial_heartbeat_id), CONSTRAINT trial_heartbeats_trial_id_key UNIQUE (trial_id),
             CONSTRAINT trial_heartbeats_trial_id_fkey FOREIGN KEY (trial_id) REFERENCES trials(trial_id));
         """;
+
+    /// <summary>The index revision v3.2.0.a adds (Optuna 3.2 to 4.x create it).</summary>
+    public const string StudyIdIndex = "CREATE INDEX trials_study_id_key ON trials USING btree (study_id);";
 
     /// <summary>Hone's additions, which Optuna ignores (see SqliteSchema.HoneObjects for the idea).</summary>
     public static string HoneObjects()

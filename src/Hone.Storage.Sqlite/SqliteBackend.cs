@@ -120,10 +120,16 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
                     $"the file is a SQLite database with other tables ({string.Join(", ", tables.Order().Take(5))}) and no Optuna schema; use a new file or one made by Hone or Optuna.");
             }
 
+            var created = OptunaSchemaOption.ForNewDatabase(Url);
             db.Execute(SqliteSchema.OptunaTables);
+            if (HoneTables.HasStudyIdIndex(created))
+            {
+                db.Execute(SqliteSchema.StudyIdIndex);
+            }
+
             db.Execute("INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, @v, @l)",
-                ("@v", HoneTables.SchemaVersion), ("@l", HoneTables.LibraryVersion));
-            db.Execute("INSERT INTO alembic_version (version_num) VALUES (@r)", ("@r", HoneTables.CreatedRevision));
+                ("@v", HoneTables.SchemaVersion), ("@l", HoneTables.LibraryVersion(created)));
+            db.Execute("INSERT INTO alembic_version (version_num) VALUES (@r)", ("@r", created));
         }
         else
         {
@@ -137,6 +143,8 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
             {
                 throw new StorageException(Url, HoneTables.UnknownRevision(revision));
             }
+
+            OptunaSchemaOption.CheckExisting(Url, revision);
         }
 
         if (!tables.Contains("hone_trial_versions"))

@@ -1,9 +1,9 @@
 namespace Hone.Storage.Sqlite;
 
-/// <summary>The DDL Optuna creates on SQLite (alembic <c>v3.2.0.a</c>), and Hone's side tables, indexes and triggers.</summary>
+/// <summary>The DDL Optuna creates on SQLite (alembic <c>v3.0.0.d</c>, and the index <c>v3.2.0.a</c> adds), and Hone's side tables, indexes and triggers.</summary>
 internal static class SqliteSchema
 {
-    /// <summary>Optuna's tables exactly as Optuna 3.1 creates them, plus the index revision v3.2.0.a adds.</summary>
+    /// <summary>Optuna's tables exactly as Optuna 3.1 creates them (revision v3.0.0.d).</summary>
     public const string OptunaTables = """
         CREATE TABLE studies (
         	study_id INTEGER NOT NULL, 
@@ -55,7 +55,6 @@ internal static class SqliteSchema
         	PRIMARY KEY (trial_id), 
         	FOREIGN KEY(study_id) REFERENCES studies (study_id)
         );
-        CREATE INDEX trials_study_id_key ON trials (study_id);
         CREATE TABLE trial_user_attributes (
         	trial_user_attribute_id INTEGER NOT NULL, 
         	trial_id INTEGER, 
@@ -117,6 +116,9 @@ internal static class SqliteSchema
         	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
         );
         """;
+
+    /// <summary>The index revision v3.2.0.a adds (Optuna 3.2 to 4.x create it).</summary>
+    public const string StudyIdIndex = "CREATE INDEX trials_study_id_key ON trials (study_id);";
 
     /// <summary>
     /// Hone's additions, which Optuna ignores: the change versions behind "trials changed since V", kept by

@@ -82,12 +82,14 @@ public sealed class SqliteStorage : RelationalStorage, IDisposable
                 case "synchronous" when value.ToUpperInvariant() is "OFF" or "NORMAL" or "FULL" or "EXTRA":
                     synchronous = value.ToUpperInvariant();
                     break;
+                case OptunaSchemaOption.Key:
+                    break; // read when the schema is created (OptunaSchemaOption)
                 case "timeout" when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
                     busy = TimeSpan.FromSeconds(seconds);
                     break;
                 default:
                     throw new StorageException(url,
-                        $"unknown or invalid option \"{pair}\"; SQLite URLs take synchronous=normal|full|extra|off and timeout=SECONDS (the busy timeout).");
+                        $"unknown or invalid option \"{pair}\"; SQLite URLs take synchronous=normal|full|extra|off, timeout=SECONDS (the busy timeout) and optuna_schema=3.0|3.2 (the Optuna schema revision of a new file).");
             }
         }
 

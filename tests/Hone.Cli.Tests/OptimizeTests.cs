@@ -256,8 +256,8 @@ public sealed class OptimizeTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var trials = Load().Trials;
-        Assert.Equal(4, trials.Count);
-        Assert.Equal([TrialState.Fail, TrialState.Complete, TrialState.Fail, TrialState.Complete], trials.Select(t => t.State));
+        Assert.Equal(8, trials.Count); // failed trials do not count toward `trials`: 4 complete, each after a failure
+        Assert.Equal([TrialState.Fail, TrialState.Complete, TrialState.Fail, TrialState.Complete, TrialState.Fail, TrialState.Complete, TrialState.Fail, TrialState.Complete], trials.Select(t => t.State));
         Assert.Equal(trials[0].Params["x"], trials[1].Params["x"]);
         Assert.Equal(0, trials[1].SystemAttrs["failed_trial"].GetInt32());
     }

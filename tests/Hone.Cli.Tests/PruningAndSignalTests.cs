@@ -135,7 +135,7 @@ public sealed class PruningAndSignalTests : IDisposable
         var after = Load().Trials;
         Assert.Equal(6, after.Count);
         Assert.Equal(4, after.Count(t => t.State == TrialState.Complete));
-        Assert.Contains("0 finished before", rerun.Output, StringComparison.Ordinal); // interrupted trials do not count
+        Assert.Contains("0 complete, 2 failed (not counted)", rerun.Output, StringComparison.Ordinal); // interrupted trials do not count
     }
 
     [Fact]

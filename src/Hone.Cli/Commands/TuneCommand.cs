@@ -35,7 +35,7 @@ internal static class TuneCommand
         var label = new Option<string>("--label") { Description = "The label column.", DefaultValueFactory = _ => "target" };
         var task = new Option<string>("--task") { Description = "binary, multiclass or regression.", DefaultValueFactory = _ => "binary" };
         var metric = new Option<string?>("--metric") { Description = "auc, accuracy, logloss, f1, macro-accuracy, rmse, mae or r2 (default: the task's)." };
-        var trials = CommandLineValues.WholeNumber("--trials", "-n", 1, int.MaxValue, 50, "Trials to run.");
+        var trials = CommandLineValues.WholeNumber("--trials", "-n", 1, int.MaxValue, 50, "Trials the study should have (complete or pruned; a resumed study is topped up).");
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated (default: all for the task)." };
         var validation = new Option<string?>("--validation") { Description = "stratified:5, kfold:5, repeated:5:2, holdout:0.2 or time:5." };
         var testFraction = CommandLineValues.Fraction("--test-fraction", 0, 1, 0.2, "Rows held out for the final test.");
@@ -130,6 +130,7 @@ internal static class TuneCommand
                 Task = tuningTask,
                 Metric = tuningMetric,
                 Trials = parse.GetValue(trials),
+                TotalTrials = parse.GetValue(trials), // --trials is a total, as in hone optimize
                 Trainers = parse.GetValue(trainers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Validation = validationStrategy,
                 TestFraction = parse.GetValue(testFraction),

@@ -13,7 +13,11 @@ internal sealed class PlainDisplay(TextWriter output, TextWriter error) : RunDis
     public override void Started(RunState state)
     {
         var plan = state.Planned is { } p ? $"{p} trial(s) to run" : "trials until the timeout or Ctrl+C";
-        Write(output, $"hone: study \"{state.StudyName}\" in {state.Storage}: {state.AlreadyDone} finished before, {plan}, {state.Jobs} at a time");
+        var before = $"{state.AlreadyDone - state.PrunedBefore} complete"
+            + (state.PrunedBefore > 0 ? $", {state.PrunedBefore} pruned" : string.Empty)
+            + (state.RunningBefore > 0 ? $", {state.RunningBefore} running elsewhere" : string.Empty)
+            + (state.FailedBefore > 0 ? $", {state.FailedBefore} failed (not counted)" : string.Empty);
+        Write(output, $"hone: study \"{state.StudyName}\" in {state.Storage}: {before}, {plan}, {state.Jobs} at a time");
     }
 
     public override void TrialFinished(RunState state, FrozenTrial trial, TrialOutcome outcome)

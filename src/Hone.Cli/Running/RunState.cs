@@ -19,8 +19,17 @@ internal sealed class RunState(string studyName, string storage, int? planned, i
     /// <summary>Trials this run will start at most (null: until timeout or Ctrl+C).</summary>
     public int? Planned { get; } = planned;
 
-    /// <summary>Finished trials the study had before this run.</summary>
+    /// <summary>Complete and Pruned trials the study had before this run (what counts toward <c>trials</c>).</summary>
     public int AlreadyDone { get; } = alreadyDone;
+
+    /// <summary>Of <see cref="AlreadyDone"/>, the pruned ones.</summary>
+    public int PrunedBefore { get; init; }
+
+    /// <summary>Trials running (in other processes) when this run started; they count toward <c>trials</c>.</summary>
+    public int RunningBefore { get; init; }
+
+    /// <summary>Failed trials the study had before this run; they do not count toward <c>trials</c>.</summary>
+    public int FailedBefore { get; init; }
 
     public int Jobs { get; } = jobs;
 

@@ -31,6 +31,7 @@ internal sealed class SweepRunner
     private readonly TrialRunner _runner;
     private readonly Lock _gate = new();
     private int _launched;
+    private int? _allowance;
     private Exception? _fatal;
 
     public SweepRunner(SweepFile sweep, RunSettings settings, RunDisplay display)
@@ -76,12 +77,22 @@ internal sealed class SweepRunner
             _display.Note($"trial {stale.Number} was left running by a hone process that is gone; recorded as failed{(_sweep.Retries > 0 ? " (retried if it has retries left)" : string.Empty)}");
         }
 
-        var done = study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Fail).Count(t => !t.SystemAttrs.ContainsKey(InterruptedKey));
+        // `trials` is a total over the study; failed (and interrupted) trials do not count, so a rerun replaces them.
+        var done = study.GetTrials(TrialState.Complete, TrialState.Pruned).Count;
         var target = _settings.Trials ?? _sweep.Trials;
-        int? toRun = target is { } n ? Math.Max(0, n - done) : null;
+        int? toRun = target is { } n ? Math.Max(0, n - Counted(study)) : null;
+
+        // This run's own starts are bounded too (each planned trial and its retries), so a command that always
+        // fails ends the run instead of being started forever.
+        _allowance = toRun * (1 + Math.Max(0, _sweep.Retries));
         var jobs = _settings.Jobs ?? _sweep.Jobs;
         var timeout = _settings.Timeout ?? _sweep.Timeout;
-        var state = new RunState(study.Name, StorageFactory.Display(_sweep.Storage), toRun, done, jobs, !study.IsMultiObjective && study.Direction == StudyDirection.Maximize);
+        var state = new RunState(study.Name, StorageFactory.Display(_sweep.Storage), toRun, done, jobs, !study.IsMultiObjective && study.Direction == StudyDirection.Maximize)
+        {
+            PrunedBefore = study.GetTrials(TrialState.Pruned).Count,
+            RunningBefore = study.GetTrials(TrialState.Running).Count,
+            FailedBefore = study.GetTrials(TrialState.Fail).Count,
+        };
         state.SeedBest(study);
         _display.Started(state);
 
@@ -130,7 +141,7 @@ internal sealed class SweepRunner
                 return null;
             }
 
-            if (target is { } n && Counted(study) >= n)
+            if ((target is { } n && Counted(study) >= n) || _launched >= _allowance)
             {
                 return null;
             }
@@ -153,20 +164,11 @@ internal sealed class SweepRunner
         }
     }
 
-    /// <summary>Trials that count toward the target: running, or finished and not interrupted by Ctrl+C.</summary>
-    private static int Counted(Study study)
-    {
-        var count = 0;
-        foreach (var t in study.Trials)
-        {
-            if (t.State == TrialState.Running || (t.State.IsFinished() && !t.SystemAttrs.ContainsKey(InterruptedKey)))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
+    /// <summary>
+    /// Trials that count toward the target: Complete, Pruned and Running (here or in another process). Failed
+    /// trials, Ctrl+C-interrupted ones included, do not count, so a rerun after a broken command runs them again.
+    /// </summary>
+    private static int Counted(Study study) => study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Running).Count;
 
     private async Task WorkerAsync(Study study, RunState state, int? target, long deadline, CancellationToken interrupt, CancellationToken killNow)
     {

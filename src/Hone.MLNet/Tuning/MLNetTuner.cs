@@ -173,12 +173,16 @@ public sealed class MLNetTuner
         }
 
         var startedTrials = study.Trials.Count;
+        var planned = options.TotalTrials is { } target
+            ? Math.Min(options.Trials, Math.Max(0, target - study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Running).Count))
+            : options.Trials;
         study.Optimize(Objective, new OptimizeOptions
         {
             Trials = options.Trials,
+            TotalTrials = options.TotalTrials,
             Timeout = options.Timeout,
             Parallelism = options.Parallelism,
-            Callbacks = options.Progress is null ? [] : [(s, t) => options.Progress.Report(ToProgress(s, t, options.Trials, tuning.Elapsed))],
+            Callbacks = options.Progress is null ? [] : [(s, t) => options.Progress.Report(ToProgress(s, t, planned, tuning.Elapsed))],
         }, cancellationToken);
         var tuningElapsed = tuning.Elapsed;
 

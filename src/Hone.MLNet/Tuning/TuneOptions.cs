@@ -26,9 +26,17 @@ public sealed class TuneOptions
     /// <summary>Custom search spaces (e.g. from <see cref="TrainerSearchSpace.WithParameter"/>); when set, <see cref="Trainers"/> is ignored.</summary>
     public IReadOnlyList<TrainerSearchSpace>? SearchSpaces { get; init; }
 
-    /// <summary>How many trials to run.</summary>
+    /// <summary>How many trials this run starts; on a resumed study (<see cref="LoadIfExists"/>) that many more.</summary>
     /// <value>50.</value>
     public int Trials { get; init; } = 50;
+
+    /// <summary>
+    /// A target over the study, as <see cref="Studies.OptimizeOptions.TotalTrials"/>: no trial starts once the study's
+    /// Complete, Pruned and Running trials reach it, so resuming tops the study up instead of adding <see cref="Trials"/> more.
+    /// Failed trials do not count. The run stops at whichever of the two comes first.
+    /// </summary>
+    /// <value>Null: only <see cref="Trials"/> limits the run.</value>
+    public int? TotalTrials { get; init; }
 
     /// <summary>After this long no new trial starts.</summary>
     /// <value>Null: no limit.</value>
@@ -117,6 +125,11 @@ public sealed class TuneOptions
         if (Trials < 1)
         {
             errors.Add($"Trials must be at least 1, got {Trials}.");
+        }
+
+        if (TotalTrials is < 1)
+        {
+            errors.Add($"TotalTrials must be at least 1, got {TotalTrials}.");
         }
 
         if (Parallelism < 1)

@@ -147,10 +147,13 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
             LoadKnownProvider();
             if (!Providers.TryGetValue(Scheme, out open))
             {
-                var hint = KnownProviders.TryGetValue(Scheme, out var assembly)
-                    ? $"add a reference to the {assembly} package."
-                    : $"Hone knows inmemory, sqlite and postgresql; a provider for \"{Scheme}\" must call StorageUrl.RegisterProvider first.";
-                throw new StorageException(this, $"no storage provider is loaded for scheme \"{Scheme}\"; {hint}");
+                var message = KnownProviders.TryGetValue(Scheme, out var assembly)
+                    ? $"needs the {assembly} package, and this application does not reference it ({assembly}.dll could not be loaded). " +
+                      $"Add it to the project that runs (until Hone's first release: dotnet add reference path/to/hone/src/{assembly}); " +
+                      "then the URL works without touching any of its types."
+                    : $"has the scheme \"{Scheme}\", for which no storage provider is loaded. Hone knows inmemory, sqlite (package Hone.Storage.Sqlite) " +
+                      $"and postgresql (package Hone.Storage.Postgres); a provider for \"{Scheme}\" must call StorageUrl.RegisterProvider first.";
+                throw new StorageException(this, message);
             }
         }
 

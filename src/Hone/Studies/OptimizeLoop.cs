@@ -18,7 +18,7 @@ internal sealed class OptimizeLoop
     private readonly CancellationToken _cancellation;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly Lock _callbackGate = new();
-    private int _started;
+    private readonly TrialBudget _budget;
     private int _finished;
     private double? _bestValue;
     private ExceptionDispatchInfo? _fatal;
@@ -29,6 +29,7 @@ internal sealed class OptimizeLoop
         _study = study;
         _options = options;
         _cancellation = cancellation;
+        _budget = new TrialBudget(study, options);
         study.ResetStop();
     }
 
@@ -125,7 +126,7 @@ internal sealed class OptimizeLoop
             return false;
         }
 
-        if (_options.Trials is { } budget && Interlocked.Increment(ref _started) > budget)
+        if (!_budget.TryReserve())
         {
             return false;
         }
@@ -269,7 +270,7 @@ internal sealed class OptimizeLoop
             }
 
             _options.Progress?.Report(new OptimizeProgress(
-                _finished, _options.Trials, finished, _bestValue, Stopwatch.GetElapsedTime(_startTimestamp)));
+                _finished, _budget.Planned, finished, _bestValue, Stopwatch.GetElapsedTime(_startTimestamp)));
         }
     }
 

@@ -5,9 +5,31 @@ namespace Hone.Studies;
 /// <summary>How long and how wide <see cref="Study.Optimize(Func{Trial, double}, OptimizeOptions?, CancellationToken)"/> runs.</summary>
 public sealed class OptimizeOptions
 {
-    /// <summary>How many trials this call runs (all workers together).</summary>
-    /// <value>Null runs until <see cref="Timeout"/>, cancellation, <see cref="Study.Stop"/>, or an exhausted sampler.</value>
+    /// <summary>How many trials this call starts (all workers together), whatever the study already holds.</summary>
+    /// <value>Null runs until <see cref="TotalTrials"/>, <see cref="Timeout"/>, cancellation, <see cref="Study.Stop"/>, or an exhausted sampler.</value>
+    /// <remarks>
+    /// On a resumed study (<see cref="StudyOptions.LoadIfExists"/>) this runs that many <em>more</em> trials. For a
+    /// target over the whole study, which a rerun tops up rather than repeats, use <see cref="TotalTrials"/>.
+    /// </remarks>
     public int? Trials { get; init; }
+
+    /// <summary>
+    /// The number of trials the study should reach: before each start the run counts the study's Complete, Pruned
+    /// and Running trials (by any process, earlier runs included) and starts none once they reach this number.
+    /// </summary>
+    /// <value>Null: no study-wide target.</value>
+    /// <remarks>
+    /// <para>This is Optuna's <c>MaxTrialsCallback</c>, except that Pruned trials count too (Optuna's counts only
+    /// Complete by default): a pruned trial is an evaluation the pruner chose to cut short, and with Hyperband or
+    /// successive halving most trials end pruned, so not counting them would run many more trials than asked.</para>
+    /// <para>Failed trials do not count, so rerunning after failures runs the missing ones; within one run they use
+    /// up the run's allowance (the target minus what the study held when the run began), so an objective that
+    /// always fails does not run forever. Waiting (enqueued) trials count once they start.</para>
+    /// <para>With <see cref="Trials"/> set too, the run stops at whichever comes first. Within one run exactly the
+    /// target is reached; runs in other processes (or other <see cref="Study"/> objects) counting at the same
+    /// instant may each overshoot by one trial per worker, as with Optuna.</para>
+    /// </remarks>
+    public int? TotalTrials { get; init; }
 
     /// <summary>After this long no new trial starts; running ones finish.</summary>
     /// <value>Null: no time limit.</value>
@@ -37,6 +59,11 @@ public sealed class OptimizeOptions
         if (Trials is < 0)
         {
             errors.Add($"Trials must be zero or more, got {Trials}.");
+        }
+
+        if (TotalTrials is < 1)
+        {
+            errors.Add($"TotalTrials must be at least 1 (the number of Complete, Pruned and Running trials the study should reach), got {TotalTrials}; leave it null for no study-wide target.");
         }
 
         if (Timeout is { } t && t <= TimeSpan.Zero)

@@ -12,6 +12,12 @@ namespace Hone.Storage.Tests;
 /// </summary>
 public abstract class OptunaInteropTests
 {
+    /// <summary>
+    /// Dumps a study as Optuna sees it. It skips Optuna's schema check because Hone creates revision v3.2.0.a by
+    /// default, newer than Optuna 3.1's head v3.0.0.d, and Optuna opens plainly only a database at its own head
+    /// (<see cref="Optuna31_RefusesTheDefaultRevision_UnlessTheCheckIsSkipped"/>); a database made with
+    /// <c>optuna_schema=3.0</c> opens plainly (<see cref="Optuna31_OpensPlainly_ADatabaseMadeWithOptunaSchema30"/>).
+    /// </summary>
     private const string DumpScript = """
         import json, math, sys, optuna
         optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -185,11 +191,11 @@ public abstract class OptunaInteropTests
             Assert.Equal(h.Value!.Value, o.GetProperty("values")[0].GetDouble());
         }
 
-        // And Optuna keeps going on the database Hone touched.
+        // And Optuna keeps going on the database Hone touched, with its schema check: Hone kept Optuna's revision.
         var more = Python.Json("""
             import sys, json, optuna
             optuna.logging.set_verbosity(optuna.logging.WARNING)
-            study = optuna.load_study(study_name="optuna-made", storage=optuna.storages.RDBStorage(sys.argv[1], skip_compatibility_check=True))
+            study = optuna.load_study(study_name="optuna-made", storage=sys.argv[1])
             study.optimize(lambda t: t.suggest_float("x", -5, 5) ** 2, n_trials=2)
             print(json.dumps({"n": len(study.trials), "numbers": [t.number for t in study.trials]}))
             """, pythonUrl);
@@ -197,6 +203,55 @@ public abstract class OptunaInteropTests
         Assert.Equal(13, loaded.Trials.Count);
         Assert.Equal(TrialState.Complete, loaded.Trials[12].State);
     }
+
+    [OptunaFact]
+    public void Optuna31_OpensPlainly_ADatabaseMadeWithOptunaSchema30()
+    {
+        var (url, pythonUrl) = NewDatabase();
+        var hone = WithOption(url, "optuna_schema=3.0");
+        var study = Study.Create(new StudyOptions { Name = "for-optuna-3.1", StorageUrl = hone, Sampler = new RandomSampler(5) });
+        study.Optimize(t => t.SuggestFloat("x", -1, 1), new OptimizeOptions { Trials = 3 });
+
+        // No skip_compatibility_check: Optuna 3.1 checks that the revision is its own head.
+        var seen = Python.Json("""
+            import sys, json, optuna
+            optuna.logging.set_verbosity(optuna.logging.WARNING)
+            study = optuna.load_study(study_name="for-optuna-3.1", storage=sys.argv[1])
+            study.optimize(lambda t: t.suggest_float("x", -1, 1), n_trials=2)
+            print(json.dumps({"version": optuna.__version__, "states": [t.state.name for t in study.trials]}))
+            """, pythonUrl);
+        Assert.StartsWith("3.", seen.GetProperty("version").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Repeat("COMPLETE", 5), seen.GetProperty("states").EnumerateArray().Select(e => e.GetString()));
+
+        var reopened = Study.Load("for-optuna-3.1", hone);
+        Assert.Equal(5, reopened.GetTrials(TrialState.Complete).Count);
+    }
+
+    [OptunaFact]
+    public void Optuna31_RefusesTheDefaultRevision_UnlessTheCheckIsSkipped()
+    {
+        var (url, pythonUrl) = NewDatabase();
+        var study = Study.Create(new StudyOptions { Name = "default-revision", StorageUrl = url });
+        study.Optimize(t => t.SuggestFloat("x", -1, 1), new OptimizeOptions { Trials = 1 });
+
+        var result = Python.Json("""
+            import sys, json, optuna
+            optuna.logging.set_verbosity(optuna.logging.WARNING)
+            try:
+                optuna.load_study(study_name="default-revision", storage=sys.argv[1])
+                plain = "opened"
+            except RuntimeError as e:
+                plain = str(e)
+            skipped = optuna.load_study(study_name="default-revision",
+                                        storage=optuna.storages.RDBStorage(sys.argv[1], skip_compatibility_check=True))
+            print(json.dumps({"plain": plain, "skipped": len(skipped.trials)}))
+            """, pythonUrl);
+        Assert.Contains("no longer compatible with the table schema", result.GetProperty("plain").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, result.GetProperty("skipped").GetInt32());
+    }
+
+    private static StorageUrl WithOption(StorageUrl url, string option) =>
+        StorageUrl.Parse(url.Value + (url.Value.Contains('?', StringComparison.Ordinal) ? "&" : "?") + option);
 
     private static DateTime? ParseTime(JsonElement e) =>
         e.ValueKind == JsonValueKind.Null ? null : DateTime.SpecifyKind(DateTime.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);

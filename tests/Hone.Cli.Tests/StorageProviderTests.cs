@@ -10,7 +10,7 @@ public sealed class StorageProviderTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("scheme \"mysql\"", result.Error, StringComparison.Ordinal);
-        Assert.Contains("sqlite (package Hone.Storage.Sqlite)", result.Error, StringComparison.Ordinal);
+        Assert.Contains("sqlite:///", result.Error, StringComparison.Ordinal); // what would be right
         Assert.DoesNotContain("   at ", result.Error + result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", result.Error + result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", result.Error + result.Output, StringComparison.Ordinal);

@@ -25,8 +25,11 @@ public sealed class TuneNamingTests : IDisposable
         throw new FileNotFoundException(name);
     }
 
-    private Task<CliResult> TuneAsync(string data, params string[] extra) => CliRunner.RunAsync(
-        ["tune", "--data", data, "--task", "multiclass", "--trainers", "SdcaMaximumEntropy", "-n", "1", "--validation", "holdout:0.3",
+    private Task<CliResult> TuneAsync(string data, params string[] extra) => TuneAsync(data, 1, extra);
+
+    /// <summary>Runs tune until the study has <paramref name="total"/> trials (`--trials` is a total).</summary>
+    private Task<CliResult> TuneAsync(string data, int total, params string[] extra) => CliRunner.RunAsync(
+        ["tune", "--data", data, "--task", "multiclass", "--trainers", "SdcaMaximumEntropy", "-n", $"{total}", "--validation", "holdout:0.3",
          "--storage", _dir.StorageUrl, "--out", _dir["out"], .. extra]);
 
     [Fact]
@@ -49,7 +52,7 @@ public sealed class TuneNamingTests : IDisposable
     public async Task SecondRun_ResumesTheSameStudy()
     {
         Assert.Equal(0, (await TuneAsync(Data("iris.csv"))).ExitCode);
-        var again = await TuneAsync(Data("iris.csv"));
+        var again = await TuneAsync(Data("iris.csv"), 2);
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("resuming it (1 trial(s) so far)", again.Output, StringComparison.Ordinal);
@@ -73,7 +76,7 @@ public sealed class TuneNamingTests : IDisposable
         Assert.Contains("--force", refused.Error, StringComparison.Ordinal);
         Assert.Single(Study.Load("flowers", _dir.StorageUrl).Trials);
 
-        var forced = await TuneAsync(Data("wine_data.csv"), "--study-name", "flowers", "--force");
+        var forced = await TuneAsync(Data("wine_data.csv"), 2, "--study-name", "flowers", "--force");
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.Equal(2, Study.Load("flowers", _dir.StorageUrl).Trials.Count);
     }

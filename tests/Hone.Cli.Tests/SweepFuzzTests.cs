@@ -13,7 +13,7 @@ public sealed class SweepFuzzTests
 {
     private const int Cases = 7_000;
 
-    private static readonly string[] Seeds =
+    private static readonly string[] InlineSeeds =
     [
         """
         study: s
@@ -77,6 +77,8 @@ public sealed class SweepFuzzTests
         command: [prog, "{i}", "{j}"]
         """,
     ];
+
+    private static readonly string[] Seeds = [.. InlineSeeds, .. ExampleSweeps()];
 
     private static readonly string[] Fragments =
     [
@@ -146,6 +148,32 @@ public sealed class SweepFuzzTests
 
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         Assert.InRange(refused, Cases / 10, Cases - (Cases / 20));
+    }
+
+    /// <summary>The sweep files under examples/ (found from the test's folder upwards), so the fuzz follows them as they change.</summary>
+    private static IEnumerable<string> ExampleSweeps()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var examples = Path.Combine(dir.FullName, "examples");
+            if (File.Exists(Path.Combine(dir.FullName, "Hone.slnx")) && Directory.Exists(examples))
+            {
+                return Directory.GetFiles(examples, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllText);
+            }
+        }
+
+        return [];
+    }
+
+    [Fact]
+    public void ExampleSweeps_AreAmongTheSeeds_AndRead()
+    {
+        var examples = ExampleSweeps().ToList();
+        Assert.NotEmpty(examples);
+        foreach (var text in examples)
+        {
+            _ = SweepReader.Parse("example.yaml", Path.Combine(Path.GetTempPath(), "example.yaml"), text);
+        }
     }
 
     private static string Shorten(string text) => text.Length <= 600 ? text : text[..600] + $"... ({text.Length} characters)";

@@ -170,6 +170,14 @@ public sealed class InputLimitTests : IDisposable
         await AssertRefusedAsync(Good.Replace("  opt: [adam, sgd]", line, StringComparison.Ordinal), expected);
 
     [Fact]
+    public async Task TooManyJobs_IsRefused() =>
+        await AssertRefusedAsync(Good + "\njobs: 2147483647\n", "sweep.yaml:6:7: jobs must be at most 1024");
+
+    [Fact]
+    public async Task RecursiveAlias_IsRefused() =>
+        await AssertRefusedAsync(Good + "\n? &k [*k]\n: 1\n", "sweep.yaml:6:", "cannot be recursive");
+
+    [Fact]
     public async Task EnvNameWithEquals_IsRefused() =>
         await AssertRefusedAsync(Good + "\nenv: {\"A=B\": x}\n", "contains \"=\"");
 

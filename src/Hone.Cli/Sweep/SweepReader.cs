@@ -26,6 +26,9 @@ internal static partial class SweepReader
     /// <summary>The longest study or parameter name: the storage's columns hold 512 characters (Optuna's schema).</summary>
     public const int MaxNameLength = 512;
 
+    /// <summary>The most trials a sweep may run at once: each is a process with its own worker.</summary>
+    public const int MaxJobs = 1024;
+
     /// <summary>The storage a sweep uses when it names none: a SQLite file beside the sweep file.</summary>
     public static string DefaultStorage { get; set; } = "sqlite:///hone.db";
 
@@ -153,6 +156,11 @@ internal static partial class SweepReader
         int? trials = Get("trials") is { } t ? yaml.Int(t, "trials", 1) : null;
         var timeout = Get("timeout") is { } to ? yaml.Duration(to, "timeout") : null;
         var jobs = Get("jobs") is { } j ? yaml.Int(j, "jobs", 1) ?? 1 : 1;
+        if (jobs > MaxJobs)
+        {
+            yaml.Problem(Get("jobs")!, $"jobs must be at most {MaxJobs} (trials run at once, each a process); got {jobs}");
+        }
+
         var trialTimeout = Get("trial_timeout") is { } tt ? yaml.Duration(tt, "trial_timeout") : null;
         var retries = Get("retries") is { } r ? yaml.Int(r, "retries", 0) ?? 0 : 0;
         var grace = Get("grace_period") is { } g ? yaml.Duration(g, "grace_period") : null;

@@ -65,7 +65,7 @@ public sealed class GridSampler : ISampler
         {
             throw new ArgumentException(
                 $"GridSampler: the grid ({string.Join(" x ", _names.Select((n, i) => $"{_values[i].Length} values of \"{n}\""))}) has " +
-                $"{_values.Aggregate(1.0, (p, v) => p * v.Length):G4} points; at most 10000000 are allowed; " +
+                $"{_values.Aggregate(1.0, (p, v) => p * v.Length).ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} points; at most 10000000 are allowed; " +
                 "use fewer values per parameter, or a sampler that does not enumerate (random, tpe, qmc).", nameof(searchSpace));
         }
 

@@ -119,6 +119,25 @@ public class SampledValuesInRangeTests
             .Where((a, b, _) => BruteForceSampler.Problem("a", a) is null && BruteForceSampler.Problem("b", b) is null)
             .Sample((a, b, seed) => FirstOutside(new BruteForceSampler(seed), a, b, 4) is null, iter: 100, seed: "0N0XIzNsQ0O2", threads: 1);
 
+    /// <summary>Grid values a user could list for a distribution: its ends and points spread over it, as the user sees them.</summary>
+    private static List<object?> GridValues(Distribution d)
+    {
+        var count = DistributionSampling.Cardinality(d);
+        var internals = count is { } n
+            ? Enumerable.Range(0, (int)Math.Min(n, 20)).Select(i => DistributionSampling.NthValue(d, n <= 20 ? i : (long)((n - 1) * (i / 19.0))))
+            : new[] { 0.0, 0.25, 0.5, 0.999, 1.0 }.Select(u => DistributionSampling.FromUnit(d, Math.Min(u, 0.9999999999999999)));
+        return [.. internals.Select(d.ToExternal).Distinct()];
+    }
+
+    [Fact]
+    public void Grid_StaysInRange_WithValuesTakenFromTheDistribution() =>
+        Gen.Select(Distributions, Distributions, Gen.Long)
+            .Sample((a, b, seed) =>
+            {
+                var grid = new Dictionary<string, IReadOnlyList<object?>> { ["a"] = GridValues(a), ["b"] = GridValues(b) };
+                return FirstOutside(new GridSampler(grid, seed), a, b, 5) is null;
+            }, iter: 100, seed: "0N0XIzNsQ0O2", threads: 1);
+
     [Theory]
     [InlineData(1e-9, 1.797e308, 0.5)]
     [InlineData(0, 8.5, 1e-300)]

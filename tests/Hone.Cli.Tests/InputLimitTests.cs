@@ -76,6 +76,14 @@ public sealed class InputLimitTests : IDisposable
         Assert.Contains("at most 1 MiB", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EndlessDevice_IsRefusedAfterTheLimit()
+    {
+        var result = await CliRunner.RunAsync("check", "/dev/zero");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("at most 1 MiB", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("trial_timeout: 99999999999999h", "trial_timeout \"99999999999999h\" is longer than the maximum of 24d (576h)")]
     [InlineData("timeout: 1e300", "timeout \"1e300\" is longer than the maximum")]

@@ -43,7 +43,16 @@ internal static partial class SweepReader
                 throw new SweepException(tooLarge);
             }
 
-            text = File.ReadAllText(fullPath);
+            // Read at most one character past the limit: a device or pipe (/dev/zero) has no length to check first.
+            using var reader = new StreamReader(fullPath, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[SweepLimits.MaxBytes + 1];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            if (read > SweepLimits.MaxBytes)
+            {
+                throw new SweepException($"{path}: the sweep file is longer than 1 MiB; a sweep file may be at most 1 MiB ({SweepLimits.MaxBytes} bytes)");
+            }
+
+            text = new string(buffer, 0, read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -176,6 +176,37 @@ public sealed class SweepFuzzTests
         }
     }
 
+    [Fact]
+    public void DocumentedYaml_IsWithinTheNestingLimit()
+    {
+        var blocks = 0;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (!File.Exists(Path.Combine(dir.FullName, "Hone.slnx")))
+            {
+                continue;
+            }
+
+            var docs = Directory.GetFiles(Path.Combine(dir.FullName, "docs"), "*.md").Append(Path.Combine(dir.FullName, "README.md")).Where(File.Exists);
+            foreach (var doc in docs)
+            {
+                var parts = File.ReadAllText(doc).Split("```");
+                for (var i = 1; i < parts.Length; i += 2)
+                {
+                    if (parts[i].StartsWith("yaml", StringComparison.Ordinal))
+                    {
+                        blocks++;
+                        Assert.Null(SweepLimits.Problem(Path.GetFileName(doc), parts[i]["yaml".Length..]));
+                    }
+                }
+            }
+
+            break;
+        }
+
+        Assert.True(blocks > 0, "no ```yaml blocks found in docs/ and README.md");
+    }
+
     private static string Shorten(string text) => text.Length <= 600 ? text : text[..600] + $"... ({text.Length} characters)";
 
     private static string Mutate(Random r, int n)

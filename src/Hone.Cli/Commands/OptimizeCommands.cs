@@ -70,6 +70,11 @@ internal static class OptimizeCommands
         }
 
         var sweep = SweepReader.Read(path);
+        if (storageOverride is not null && Hone.Storage.StorageUrl.Problem(SweepReader.ResolveStorage(storageOverride, Environment.CurrentDirectory)) is { } problem)
+        {
+            throw new UsageException($"--storage: {problem}");
+        }
+
         return storageOverride is null
             ? sweep
             : new SweepFile

@@ -144,7 +144,7 @@ internal static class PrunerFactory
         }
         catch (ArgumentException e)
         {
-            o.Problem("name", $"pruner {name}: {e.Message}");
+            o.Problem("name", $"pruner {name}: {YamlContext.MessageOf(e)}");
             return null;
         }
 

@@ -26,7 +26,17 @@ internal static class SamplerFactory
             {
                 o.Allow("seed");
                 var seed = o.Long("seed");
-                return () => new BruteForceSampler(seed);
+                var fits = true;
+                foreach (var p in parameters)
+                {
+                    if (BruteForceSampler.Problem(p.Name, p.Distribution) is { } problem)
+                    {
+                        o.Problem("name", $"sampler bruteforce: {problem}");
+                        fits = false;
+                    }
+                }
+
+                return fits ? () => new BruteForceSampler(seed) : null;
             }
 
             case "tpe":

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Hone.Distributions;
+using Hone.Storage;
 using Hone.Studies;
 using YamlDotNet.RepresentationModel;
 
@@ -22,6 +23,12 @@ internal static partial class SweepReader
     private static readonly string[] ParameterTypes = ["float", "int", "categorical"];
     private static readonly string[] ResultKeys = ["regex", "file"];
 
+    /// <summary>The longest study or parameter name: the storage's columns hold 512 characters (Optuna's schema).</summary>
+    public const int MaxNameLength = 512;
+
+    /// <summary>The most trials a sweep may run at once: each is a process with its own worker.</summary>
+    public const int MaxJobs = 1024;
+
     /// <summary>The storage a sweep uses when it names none: a SQLite file beside the sweep file.</summary>
     public static string DefaultStorage { get; set; } = "sqlite:///hone.db";
 
@@ -31,7 +38,21 @@ internal static partial class SweepReader
         string text;
         try
         {
-            text = File.ReadAllText(fullPath);
+            if (SweepLimits.SizeProblem(path, new FileInfo(fullPath).Length) is { } tooLarge)
+            {
+                throw new SweepException(tooLarge);
+            }
+
+            // Read at most one character past the limit: a device or pipe (/dev/zero) has no length to check first.
+            using var reader = new StreamReader(fullPath, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[SweepLimits.MaxBytes + 1];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            if (read > SweepLimits.MaxBytes)
+            {
+                throw new SweepException($"{path}: the sweep file is longer than 1 MiB; a sweep file may be at most 1 MiB ({SweepLimits.MaxBytes} bytes)");
+            }
+
+            text = new string(buffer, 0, read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -44,6 +65,11 @@ internal static partial class SweepReader
     /// <summary>Parses sweep text; <paramref name="displayName"/> is the file name used in messages.</summary>
     public static SweepFile Parse(string displayName, string fullPath, string text)
     {
+        if (SweepLimits.Problem(displayName, text) is { } limit)
+        {
+            throw new SweepException(limit);
+        }
+
         var yaml = new YamlContext(displayName);
         var root = YamlContext.Load(displayName, text, out var syntaxError);
         if (syntaxError is not null)
@@ -54,6 +80,13 @@ internal static partial class SweepReader
         if (root is null)
         {
             throw new SweepException($"{displayName}: the sweep file is empty; it needs at least \"command\" and \"parameters\"");
+        }
+
+        // Paths, arguments and environment values cannot carry NUL (argv and the OS cut them there), so no value may.
+        yaml.CheckNoNul(root);
+        if (yaml.Problems.Count > 0)
+        {
+            throw new SweepException(yaml.Problems);
         }
 
         var map = yaml.Mapping(root, "the sweep file");
@@ -67,10 +100,20 @@ internal static partial class SweepReader
         YamlNode? Get(string key) => YamlContext.Get(map, key);
 
         var study = Get("study") is { } s ? yaml.String(s, "study") : null;
+        if (study is not null && (study.Trim().Length == 0 || study.Length > MaxNameLength))
+        {
+            yaml.Problem(Get("study")!, $"study must be a name of 1 to {MaxNameLength} characters (the storage's limit); got {study.Length} characters");
+        }
+
         study ??= System.IO.Path.GetFileNameWithoutExtension(fullPath);
 
-        var storage = Get("storage") is { } st ? yaml.String(st, "storage") : null;
+        var storageNode = Get("storage");
+        var storage = storageNode is not null ? yaml.String(storageNode, "storage") : null;
         storage = ResolveStorage(storage ?? DefaultStorage, dir);
+        if (StorageUrl.Problem(storage) is { } storageProblem)
+        {
+            yaml.Problem(storageNode ?? map, $"storage: {storageProblem}");
+        }
 
         var (directions, metrics) = ReadObjectives(yaml, map);
         var parameters = ReadParameters(yaml, map);
@@ -103,6 +146,11 @@ internal static partial class SweepReader
             {
                 if (k is YamlScalarNode { Value: { Length: > 0 } key } && v is YamlScalarNode { Value: var value })
                 {
+                    if (key.Contains('=', StringComparison.Ordinal))
+                    {
+                        yaml.Problem(k, $"env: the variable name \"{key}\" contains \"=\", which no environment variable name can");
+                    }
+
                     env[key] = value ?? string.Empty;
                 }
                 else
@@ -117,6 +165,11 @@ internal static partial class SweepReader
         int? trials = Get("trials") is { } t ? yaml.Int(t, "trials", 1) : null;
         var timeout = Get("timeout") is { } to ? yaml.Duration(to, "timeout") : null;
         var jobs = Get("jobs") is { } j ? yaml.Int(j, "jobs", 1) ?? 1 : 1;
+        if (jobs > MaxJobs)
+        {
+            yaml.Problem(Get("jobs")!, $"jobs must be at most {MaxJobs} (trials run at once, each a process); got {jobs}");
+        }
+
         var trialTimeout = Get("trial_timeout") is { } tt ? yaml.Duration(tt, "trial_timeout") : null;
         var retries = Get("retries") is { } r ? yaml.Int(r, "retries", 0) ?? 0 : 0;
         var grace = Get("grace_period") is { } g ? yaml.Duration(g, "grace_period") : null;
@@ -131,6 +184,19 @@ internal static partial class SweepReader
         if (Get("command") is null)
         {
             yaml.Problem(map, "the sweep file has no \"command\": add the program to run, e.g. \"command: [python3, train.py, --lr, \\\"{lr}\\\"]\"");
+        }
+
+        if (yaml.Problems.Count == 0 && createSampler is not null)
+        {
+            // Build the sampler once, as optimize will, so that what only its constructor checks is reported here.
+            try
+            {
+                createSampler();
+            }
+            catch (ArgumentException e)
+            {
+                yaml.Problem((YamlNode?)samplerNode ?? map, $"sampler {samplerName}: {YamlContext.MessageOf(e)}");
+            }
         }
 
         if (yaml.Problems.Count > 0 || createSampler is null || createPruner is null)
@@ -332,9 +398,9 @@ internal static partial class SweepReader
         var envNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (keyNode, spec) in parameters.Children)
         {
-            if (keyNode is not YamlScalarNode { Value: { } name } || !ParameterNamePattern().IsMatch(name))
+            if (keyNode is not YamlScalarNode { Value: { } name } || !ParameterNamePattern().IsMatch(name) || name.Length > MaxNameLength)
             {
-                yaml.Problem(keyNode, $"parameter name {YamlContext.Describe(keyNode)} is not valid; a name starts with a letter or _ and has letters, digits, _, - and . only");
+                yaml.Problem(keyNode, $"parameter name {YamlContext.Describe(keyNode)} is not valid; a name starts with a letter or _, has letters, digits, _, - and . only, and at most {MaxNameLength} characters");
                 continue;
             }
 
@@ -607,6 +673,10 @@ internal static partial class SweepReader
             {
                 yaml.Problem(node, "command is empty; give the program and its arguments");
             }
+            else if (argv[0].Trim().Length == 0)
+            {
+                yaml.Problem(seq.Children[0], "command: the program (the first argument) is empty; give the program to run, e.g. python3");
+            }
             else if (argv[0].Contains('{', StringComparison.Ordinal))
             {
                 yaml.Problem(seq.Children[0], "command: the program itself cannot be a placeholder");
@@ -620,6 +690,11 @@ internal static partial class SweepReader
             CheckPlaceholders(node, line);
             if (shell)
             {
+                if (line.Trim().Length == 0)
+                {
+                    yaml.Problem(node, "command is empty; give the shell command line to run");
+                }
+
                 return ([], line);
             }
 
@@ -633,6 +708,14 @@ internal static partial class SweepReader
             if (words.Count == 0)
             {
                 yaml.Problem(node, "command is empty; give the program and its arguments");
+            }
+            else if (words[0].Trim().Length == 0)
+            {
+                yaml.Problem(node, "command: the program (the first word) is empty; give the program to run, e.g. python3");
+            }
+            else if (words[0].Contains('{', StringComparison.Ordinal))
+            {
+                yaml.Problem(node, "command: the program itself cannot be a placeholder");
             }
 
             return (words, null);

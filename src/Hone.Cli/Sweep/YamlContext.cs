@@ -27,9 +27,11 @@ internal sealed class YamlContext(string fileName)
             stream.Load(parser);
             return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or IndexOutOfRangeException
+            or KeyNotFoundException or NullReferenceException)
         {
-            // YamlDotNet's scanner fails this way on some unterminated flow collections; report where parsing stopped.
+            // YamlDotNet fails this way on some malformed text (unterminated flow collections, stray indicators), without
+            // a mark: report where parsing stopped. Its own YamlException carries a mark and is handled below.
             syntaxError = $"{fileName}:{parser.Last.Line}:{parser.Last.Column}: YAML syntax error after this point: " +
                 "an unterminated [list] or {mapping}, or a quote without its closing quote";
             return null;
@@ -51,9 +53,66 @@ internal sealed class YamlContext(string fileName)
 
     public string Where(YamlNode node) => Where(node.Start);
 
-    /// <summary>Remembers where the last event ended, to place errors the library reports without a mark.</summary>
+    /// <summary>An ArgumentException's message for a user: without the " (Parameter 'options')" .NET appends.</summary>
+    public static string MessageOf(ArgumentException e)
+    {
+        var suffix = e.ParamName is null ? null : $" (Parameter '{e.ParamName}')";
+        return suffix is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
+    }
+
+    /// <summary>Records a problem at every key or value that contains a NUL character.</summary>
+    /// <remarks>Walks without recursion and visits each node once: aliases can make the tree a graph.</remarks>
+    public void CheckNoNul(YamlNode root)
+    {
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<YamlNode>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (!seen.Add(node))
+            {
+                continue;
+            }
+
+            switch (node)
+            {
+                case YamlScalarNode { Value: { } v } when v.Contains('\0', StringComparison.Ordinal):
+                    Problem(node, $"{Describe(node).Replace("\0", "\\0", StringComparison.Ordinal)} contains a NUL character (\\0), which no program argument, " +
+                        "path, environment variable or parameter value can carry; remove it");
+                    break;
+                case YamlMappingNode m:
+                    foreach (var (k, v) in m.Children)
+                    {
+                        pending.Push(v);
+                        pending.Push(k);
+                    }
+
+                    break;
+                case YamlSequenceNode q:
+                    foreach (var item in q.Children)
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The most aliases (<c>*name</c>) a sweep file may use: each can stand for a whole list or mapping.</summary>
+    public const int MaxAliases = 100;
+
+    /// <summary>
+    /// Remembers where the last event ended, to place errors the library reports without a mark, and refuses an
+    /// alias to a list or mapping that is still open (<c>&amp;a [*a]</c>): the tree would contain itself, and
+    /// YamlDotNet's hashing of such a key recurses until the stack overflows.
+    /// </summary>
     private sealed class MarkTrackingParser(IParser inner) : IParser
     {
+        private readonly List<string> _open = [];
+        private int _aliases;
+
         public Mark Last { get; private set; } = Mark.Empty;
 
         public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
@@ -61,6 +120,32 @@ internal sealed class YamlContext(string fileName)
         public bool MoveNext()
         {
             var moved = inner.MoveNext();
+            switch (inner.Current)
+            {
+                case YamlDotNet.Core.Events.SequenceStart start:
+                    _open.Add(start.Anchor.IsEmpty ? string.Empty : start.Anchor.Value);
+                    break;
+                case YamlDotNet.Core.Events.MappingStart start:
+                    _open.Add(start.Anchor.IsEmpty ? string.Empty : start.Anchor.Value);
+                    break;
+                case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd when _open.Count > 0:
+                    _open.RemoveAt(_open.Count - 1);
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    if (++_aliases > MaxAliases)
+                    {
+                        throw new YamlException(alias.Start, alias.End, $"more than {MaxAliases} aliases (*name); a sweep file may use at most {MaxAliases}");
+                    }
+
+                    if (_open.Contains(alias.Value.Value))
+                    {
+                        throw new YamlException(alias.Start, alias.End,
+                            $"the alias *{alias.Value.Value} refers to a list or mapping that contains it; a sweep file cannot be recursive");
+                    }
+
+                    break;
+            }
+
             if (inner.Current is { } e)
             {
                 Last = e.End;
@@ -160,16 +245,29 @@ internal sealed class YamlContext(string fileName)
         return null;
     }
 
-    /// <summary>A duration: <c>90</c> (seconds), <c>500ms</c>, <c>30s</c>, <c>10m</c>, <c>2h</c>, <c>1h30m</c>.</summary>
+    /// <summary>A positive duration (see <see cref="DurationText"/>), at most <see cref="DurationText.Max"/>.</summary>
     public TimeSpan? Duration(YamlNode node, string what)
     {
-        if (node is YamlScalarNode { Value: { } v } && TryParseDuration(v, out var t) && t > TimeSpan.Zero)
+        if (node is not YamlScalarNode { Value: { } v } || IsNull(node))
         {
-            return t;
+            Problem(node, $"{what} must be a positive duration such as {DurationText.Forms}; got {Describe(node)}");
+            return null;
         }
 
-        Problem(node, $"{what} must be a positive duration such as 90 (seconds), 500ms, 30s, 10m, 2h or 1h30m; got {Describe(node)}");
-        return null;
+        var problem = DurationText.Problem(v, out var t);
+        if (problem is not null && problem.StartsWith("is longer", StringComparison.Ordinal))
+        {
+            Problem(node, $"{what} \"{v}\" {problem}");
+            return null;
+        }
+
+        if (problem is not null || t <= TimeSpan.Zero)
+        {
+            Problem(node, $"{what} must be a positive duration such as {DurationText.Forms}; got {Describe(node)}");
+            return null;
+        }
+
+        return t;
     }
 
     public IReadOnlyList<YamlNode>? Sequence(YamlNode node, string what)
@@ -233,57 +331,8 @@ internal sealed class YamlContext(string fileName)
         }
     }
 
-    public static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        value = TimeSpan.Zero;
-        text = text.Trim();
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-        {
-            if (!double.IsFinite(seconds) || seconds < 0 || seconds > 1e9)
-            {
-                return false;
-            }
-
-            value = TimeSpan.FromSeconds(seconds);
-            return true;
-        }
-
-        var i = 0;
-        var any = false;
-        while (i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-            {
-                i++;
-            }
-
-            if (start == i || !double.TryParse(text[start..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
-            {
-                return false;
-            }
-
-            var unitStart = i;
-            while (i < text.Length && char.IsAsciiLetter(text[i]))
-            {
-                i++;
-            }
-
-            switch (text[unitStart..i])
-            {
-                case "ms": value += TimeSpan.FromMilliseconds(n); break;
-                case "s": value += TimeSpan.FromSeconds(n); break;
-                case "m": value += TimeSpan.FromMinutes(n); break;
-                case "h": value += TimeSpan.FromHours(n); break;
-                case "d": value += TimeSpan.FromDays(n); break;
-                default: return false;
-            }
-
-            any = true;
-        }
-
-        return any;
-    }
+    /// <summary>A duration of zero up to <see cref="DurationText.Max"/> (kept for the command-line flags; see <see cref="DurationText"/>).</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value) => DurationText.TryParse(text, out value);
 
     public static string Describe(YamlNode node) => node switch
     {

@@ -6,9 +6,17 @@ namespace Hone.Distributions;
 /// A parameter that takes one of a list of choices: strings, numbers, booleans or null. Its internal
 /// value is the index of the choice.
 /// </summary>
+/// <remarks>
+/// Choices compare by value, numbers across their .NET types (the int 1 and the long 1 are one choice). Building
+/// the distribution, comparing two of them and finding a choice's index take time proportional to the number of
+/// choices at most, so lists of hundreds of thousands of choices stay cheap to suggest from.
+/// </remarks>
 public sealed record CategoricalDistribution : Distribution
 {
     private readonly object?[] _choices;
+    private readonly ChoiceKey[] _keys;
+    private readonly Dictionary<ChoiceKey, int> _index;
+    private readonly int _hash;
 
     /// <summary>Creates the distribution; see <see cref="Problem"/> for the rules.</summary>
     /// <exception cref="ArgumentException">The choices are empty, repeated or of an unsupported type.</exception>
@@ -16,13 +24,22 @@ public sealed record CategoricalDistribution : Distribution
     {
         ArgumentNullException.ThrowIfNull(choices);
         var array = choices.ToArray();
-        var problem = Problem(array);
+        var problem = Analyze(array, out var keys, out var index);
         if (problem is not null)
         {
             throw new ArgumentException(problem);
         }
 
         _choices = array;
+        _keys = keys!;
+        _index = index!;
+        var hash = new HashCode();
+        foreach (var key in _keys)
+        {
+            hash.Add(key);
+        }
+
+        _hash = hash.ToHashCode();
     }
 
     /// <summary>The choices, in the order the user gave them.</summary>
@@ -35,43 +52,12 @@ public sealed record CategoricalDistribution : Distribution
     public static string? Problem(IReadOnlyList<object?> choices)
     {
         ArgumentNullException.ThrowIfNull(choices);
-        if (choices.Count == 0)
-        {
-            return "choices must not be empty.";
-        }
-
-        for (var i = 0; i < choices.Count; i++)
-        {
-            if (!DistributionValues.IsSupportedChoice(choices[i]))
-            {
-                return $"choice #{i} is {DistributionValues.Describe(choices[i])}; choices must be strings, numbers, booleans or null.";
-            }
-
-            for (var j = 0; j < i; j++)
-            {
-                if (DistributionValues.ChoiceEquals(choices[i], choices[j]))
-                {
-                    return $"choices must be distinct, but {DistributionValues.Describe(choices[i])} appears at #{j} and #{i}.";
-                }
-            }
-        }
-
-        return null;
+        return Analyze(choices, out _, out _);
     }
 
     /// <summary>The index of a choice, or -1 when it is not one.</summary>
-    public int IndexOf(object? choice)
-    {
-        for (var i = 0; i < _choices.Length; i++)
-        {
-            if (DistributionValues.ChoiceEquals(_choices[i], choice))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    public int IndexOf(object? choice) =>
+        DistributionValues.IsSupportedChoice(choice) && _index.TryGetValue(ChoiceKey.Of(choice), out var i) ? i : -1;
 
     /// <inheritdoc/>
     public override double ToInternal(object? externalValue)
@@ -80,17 +66,17 @@ public sealed record CategoricalDistribution : Distribution
         return index >= 0
             ? index
             : throw new ArgumentException(
-                $"{DistributionValues.Describe(externalValue)} is not one of the choices of {this}.", nameof(externalValue));
+                $"{DistributionValues.Describe(externalValue)} is not one of the {_choices.Length} choices of {Shorten(this)}.", nameof(externalValue));
     }
 
     /// <inheritdoc/>
     public override object? ToExternal(double internalValue)
     {
-        var index = (int)Math.Round(internalValue);
+        var index = double.IsFinite(internalValue) ? Math.Round(internalValue) : -1;
         return index >= 0 && index < _choices.Length
-            ? _choices[index]
+            ? _choices[(int)index]
             : throw new ArgumentOutOfRangeException(nameof(internalValue), internalValue,
-                $"Index {internalValue} is outside the {_choices.Length} choices of {this}.");
+                $"Index {internalValue} is outside the {_choices.Length} choices of {Shorten(this)}.");
     }
 
     /// <inheritdoc/>
@@ -100,33 +86,16 @@ public sealed record CategoricalDistribution : Distribution
     /// <inheritdoc/>
     public bool Equals(CategoricalDistribution? other)
     {
-        if (other is null || other._choices.Length != _choices.Length)
+        if (ReferenceEquals(this, other))
         {
-            return false;
+            return true;
         }
 
-        for (var i = 0; i < _choices.Length; i++)
-        {
-            if (!DistributionValues.ChoiceEquals(_choices[i], other._choices[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return other is not null && other._hash == _hash && _keys.AsSpan().SequenceEqual(other._keys);
     }
 
     /// <inheritdoc/>
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var c in _choices)
-        {
-            hash.Add(DistributionValues.ChoiceHash(c));
-        }
-
-        return hash.ToHashCode();
-    }
+    public override int GetHashCode() => _hash;
 
     /// <inheritdoc/>
     public override string ToString()
@@ -138,5 +107,54 @@ public sealed record CategoricalDistribution : Distribution
         }
 
         return sb.Append("])").ToString();
+    }
+
+    /// <summary>The distribution for a message: every choice when there are few, the first ones and a count otherwise.</summary>
+    private static string Shorten(CategoricalDistribution c)
+    {
+        const int Shown = 20;
+        if (c._choices.Length <= Shown)
+        {
+            return c.ToString();
+        }
+
+        var sb = new StringBuilder("CategoricalDistribution(choices=[");
+        for (var i = 0; i < Shown; i++)
+        {
+            sb.Append(i == 0 ? string.Empty : ", ").Append(DistributionValues.Describe(c._choices[i]));
+        }
+
+        return sb.Append(", ... ").Append(c._choices.Length - Shown).Append(" more])").ToString();
+    }
+
+    /// <summary>Checks the choices in one pass, hashing each, and keeps the keys and the index for the distribution.</summary>
+    private static string? Analyze(IReadOnlyList<object?> choices, out ChoiceKey[]? keys, out Dictionary<ChoiceKey, int>? index)
+    {
+        keys = null;
+        index = null;
+        if (choices.Count == 0)
+        {
+            return "choices must not be empty.";
+        }
+
+        var k = new ChoiceKey[choices.Count];
+        var seen = new Dictionary<ChoiceKey, int>(choices.Count);
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (!DistributionValues.IsSupportedChoice(choices[i]))
+            {
+                return $"choice #{i} is {DistributionValues.Describe(choices[i])}; choices must be strings, numbers, booleans or null.";
+            }
+
+            k[i] = ChoiceKey.Of(choices[i]);
+            if (!seen.TryAdd(k[i], i))
+            {
+                return $"choices must be distinct, but {DistributionValues.Describe(choices[i])} appears at #{seen[k[i]]} and #{i}.";
+            }
+        }
+
+        keys = k;
+        index = seen;
+        return null;
     }
 }

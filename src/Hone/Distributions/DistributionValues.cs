@@ -23,7 +23,7 @@ internal static class DistributionValues
 
         if (IsNumber(a) && IsNumber(b))
         {
-            return Convert.ToDouble(a, CultureInfo.InvariantCulture).Equals(Convert.ToDouble(b, CultureInfo.InvariantCulture));
+            return ToDouble(a).Equals(ToDouble(b));
         }
 
         return a.Equals(b);
@@ -32,8 +32,17 @@ internal static class DistributionValues
     public static int ChoiceHash(object? value) => value switch
     {
         null => 0,
-        _ when IsNumber(value) => Convert.ToDouble(value, CultureInfo.InvariantCulture).GetHashCode(),
+        _ when IsNumber(value) => ToDouble(value).GetHashCode(),
         _ => value.GetHashCode(),
+    };
+
+    /// <summary>A number choice as the double it compares as (see <see cref="IsNumber"/>).</summary>
+    public static double ToDouble(object value) => value switch
+    {
+        double d => d,
+        int i => i,
+        long l => l,
+        _ => Convert.ToDouble(value, CultureInfo.InvariantCulture),
     };
 
     public static string Describe(object? value) => value switch

@@ -6,6 +6,11 @@ namespace Hone.Distributions;
 /// A real-valued parameter in [<see cref="Low"/>, <see cref="High"/>], optionally log-scaled or on a grid of
 /// <see cref="Step"/> (but not both).
 /// </summary>
+/// <remarks>
+/// Bounds must be finite and high - low must be a finite double (so [-1e308, 1e308] is refused), and with a step
+/// also high - low + step, and the range may hold at most <see cref="MaxSteps"/> steps: within those limits every
+/// sampler maps its draws to values that lie in the distribution.
+/// </remarks>
 public sealed record FloatDistribution : Distribution
 {
     /// <summary>Creates the distribution; see <see cref="Problem"/> for the rules.</summary>
@@ -36,6 +41,9 @@ public sealed record FloatDistribution : Distribution
     /// <summary>The grid spacing from <see cref="Low"/>, or null for a continuous range.</summary>
     public double? Step { get; }
 
+    /// <summary>The most steps a stepped range may have: 2^53, beyond which low + k·step can no longer reach every k.</summary>
+    public const double MaxSteps = 9007199254740992;
+
     /// <inheritdoc/>
     public override bool IsSingle => Low == High || (Step is { } s && High - Low < s);
 
@@ -50,6 +58,11 @@ public sealed record FloatDistribution : Distribution
         if (low > high)
         {
             return $"low must not exceed high, got low={Show(low)} > high={Show(high)}.";
+        }
+
+        if (!double.IsFinite(high - low))
+        {
+            return $"the range [{Show(low)}, {Show(high)}] is too wide: high - low must be at most {Show(double.MaxValue)} (the largest double).";
         }
 
         if (log && step is not null)
@@ -69,12 +82,28 @@ public sealed record FloatDistribution : Distribution
                 return $"step must be a positive finite number, got step={Show(s)}.";
             }
 
+            if (!double.IsFinite(high - low + s))
+            {
+                return $"step={Show(s)} is too large for the range [{Show(low)}, {Show(high)}]: high - low + step must be at most {Show(double.MaxValue)}.";
+            }
+
             var n = (high - low) / s;
+            if (n > MaxSteps)
+            {
+                return $"step={Show(s)} makes {Show(Math.Floor(n))} steps in the range [{Show(low)}, {Show(high)}]; " +
+                       $"at most 2^53 (9007199254740992) steps are allowed (so that every grid point is exact); use a larger step or no step.";
+            }
+
             var rounded = Math.Round(n);
-            if (Math.Abs(n - rounded) > 1e-8 * Math.Max(1, Math.Abs(n)))
+            if (Math.Abs(n - rounded) > 1e-8 * Math.Max(1, Math.Abs(n)) || !OnGrid(high, low, s))
             {
                 var below = low + (Math.Floor(n) * s);
                 var above = low + (Math.Ceiling(n) * s);
+                if (below == above)
+                {
+                    above = low + ((Math.Floor(n) + 1) * s);
+                }
+
                 return $"step={Show(s)} does not divide the range [{Show(low)}, {Show(high)}]; " +
                        $"high would have to be {Nice(below)} or {Nice(above)}.";
             }
@@ -111,8 +140,14 @@ public sealed record FloatDistribution : Distribution
             return true;
         }
 
-        var k = Math.Round((internalValue - Low) / s);
-        return Math.Abs(internalValue - (Low + (k * s))) <= 1e-8 * Math.Max(1, Math.Abs(internalValue));
+        return OnGrid(internalValue, Low, s);
+    }
+
+    /// <summary>Whether <paramref name="x"/> is low + k·step for a whole k, up to float noise relative to x.</summary>
+    private static bool OnGrid(double x, double low, double step)
+    {
+        var k = Math.Round((x - low) / step);
+        return Math.Abs(x - (low + (k * step))) <= 1e-8 * Math.Max(1, Math.Abs(x));
     }
 
     /// <inheritdoc/>

@@ -11,7 +11,9 @@ namespace Hone.Samplers;
 /// </summary>
 /// <remarks>
 /// Every parameter must be finite: integers, stepped floats or categoricals (a continuous float without a
-/// step is an error). The tree of visited paths is rebuilt from the study's trials, so a resumed study
+/// step is an error), with at most <see cref="MaxValuesPerParameter"/> values each, because every suggestion
+/// looks at each value of its parameter (a larger range is an error that says so: give it a larger step, or use
+/// another sampler). The tree of visited paths is rebuilt from the study's trials, so a resumed study
 /// continues where it stopped. Workers running in parallel may, at the very end, repeat a point whose
 /// trial has not yet finished.
 /// </remarks>
@@ -24,8 +26,29 @@ public sealed class BruteForceSampler : ISampler
         Seed = seed ?? SeededRandom.NewSeed();
     }
 
+    /// <summary>The most values one parameter may have (1,000,000): each suggestion looks at every value of its parameter.</summary>
+    public const long MaxValuesPerParameter = 1_000_000;
+
     /// <summary>The seed in use.</summary>
     public long Seed { get; }
+
+    /// <summary>Says why brute force cannot enumerate a parameter, or null if it can.</summary>
+    /// <param name="name">The parameter's name, for the message.</param>
+    /// <param name="distribution">Its distribution.</param>
+    public static string? Problem(string name, Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        var count = DistributionSampling.Cardinality(distribution);
+        if (count is null)
+        {
+            return $"BruteForceSampler needs finite parameters, but \"{name}\" is {distribution}; give it a step, or use an int or categorical.";
+        }
+
+        return count > MaxValuesPerParameter
+            ? $"BruteForceSampler can enumerate at most 1,000,000 values per parameter, but \"{name}\" ({distribution}) has {count}; " +
+              "give it a larger step or a smaller range, or use another sampler (random, tpe, qmc)."
+            : null;
+    }
 
     /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string name, Distribution distribution)
@@ -33,10 +56,12 @@ public sealed class BruteForceSampler : ISampler
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(distribution);
-        var count = DistributionSampling.Cardinality(distribution)
-            ?? throw new ArgumentException(
-                $"BruteForceSampler needs finite parameters, but \"{name}\" is {distribution}; give it a step, or use an int or categorical.",
-                nameof(distribution));
+        if (Problem(name, distribution) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(distribution));
+        }
+
+        var count = DistributionSampling.Cardinality(distribution)!.Value;
 
         var root = BuildTree(study, trial.TrialId, includeRunning: true);
         var node = root;

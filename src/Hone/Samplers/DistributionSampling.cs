@@ -30,7 +30,7 @@ public static class DistributionSampling
             }
 
             case FloatDistribution f:
-                return f.Low + (u * (f.High - f.Low));
+                return Math.Clamp(f.Low + (u * (f.High - f.Low)), f.Low, f.High);
             case IntDistribution i when i.Log:
             {
                 var lo = Math.Log(i.Low - 0.5);

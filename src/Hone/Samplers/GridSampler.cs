@@ -14,6 +14,7 @@ namespace Hone.Samplers;
 /// under the study's ask lock, so parallel workers of one process never share a point. Workers in several
 /// processes sharing a study may, rarely, take the same point (as in Optuna).</para>
 /// <para>Enqueued trials keep their own parameters and take no grid point.</para>
+/// <para>The grid may hold at most <see cref="MaxGridSize"/> points: the visiting order is kept in memory.</para>
 /// </remarks>
 public sealed class GridSampler : ISampler
 {
@@ -34,7 +35,8 @@ public sealed class GridSampler : ISampler
     /// <summary>Creates the sampler for a grid.</summary>
     /// <param name="searchSpace">For each parameter name, the values to try (numbers, strings, booleans or null).</param>
     /// <param name="seed">The seed of the visiting order; null picks a random one.</param>
-    /// <exception cref="ArgumentException">The grid is empty, a list is empty or repeats a value, or a value is of an unsupported type.</exception>
+    /// <exception cref="ArgumentException">The grid is empty, a list is empty or repeats a value, a value is of an unsupported type,
+    /// or the grid has more than <see cref="MaxGridSize"/> points.</exception>
     public GridSampler(IReadOnlyDictionary<string, IReadOnlyList<object?>> searchSpace, long? seed = null)
     {
         ArgumentNullException.ThrowIfNull(searchSpace);
@@ -56,12 +58,23 @@ public sealed class GridSampler : ISampler
             }
 
             _values[i] = [.. values!];
-            size = checked(size * _values[i].Length);
+            size = size > MaxGridSize ? size : size * _values[i].Length;
+        }
+
+        if (size > MaxGridSize)
+        {
+            throw new ArgumentException(
+                $"GridSampler: the grid ({string.Join(" x ", _names.Select((n, i) => $"{_values[i].Length} values of \"{n}\""))}) has " +
+                $"{_values.Aggregate(1.0, (p, v) => p * v.Length).ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} points; at most 10000000 are allowed; " +
+                "use fewer values per parameter, or a sampler that does not enumerate (random, tpe, qmc).", nameof(searchSpace));
         }
 
         _size = size;
         _seed = seed ?? SeededRandom.NewSeed();
     }
+
+    /// <summary>The most points a grid may have (10,000,000): the sampler keeps its visiting order in memory.</summary>
+    public const long MaxGridSize = 10_000_000;
 
     /// <summary>The number of points in the grid.</summary>
     public long GridSize => _size;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
@@ -102,7 +103,39 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
                 $"\"{masked}\" has a host part; SQLite URLs have three slashes: sqlite:///relative/path.db or sqlite:////absolute/path.db.", nameof(url));
         }
 
+        if (StructureProblem(text, scheme, sep) is { } problem)
+        {
+            throw new ArgumentException($"\"{masked}\" {problem}", nameof(url));
+        }
+
         return new StorageUrl(text, scheme, masked);
+    }
+
+    /// <summary>
+    /// Says what is wrong with a storage URL, or returns null: everything <see cref="Parse"/> refuses, and for the
+    /// built-in schemes (sqlite, postgresql) also the options and values their providers would refuse when opening.
+    /// Nothing is opened or connected to, so a command can check a URL before it runs anything.
+    /// </summary>
+    /// <remarks>A scheme registered by another provider is checked only as far as <see cref="Parse"/> goes.</remarks>
+    public static string? Problem(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        StorageUrl parsed;
+        try
+        {
+            parsed = Parse(url);
+        }
+        catch (ArgumentException e)
+        {
+            return StripParameterName(e.Message);
+        }
+
+        return parsed.Scheme switch
+        {
+            "sqlite" => parsed.SqliteOptionProblem(),
+            "postgresql" => parsed.PostgresOptionProblem(),
+            _ => null,
+        };
     }
 
     /// <summary>Parses a storage URL (the named alternative of the implicit conversion).</summary>
@@ -222,6 +255,184 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
         {
             // Not referenced: Open reports which package to add.
         }
+    }
+
+    /// <summary>What every URL of a scheme must have: no NUL, a host for PostgreSQL, a path for SQLite, each option once.</summary>
+    private static string? StructureProblem(string text, string scheme, int sep)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            return "contains a NUL character (\\0); remove it.";
+        }
+
+        var q = text.IndexOf('?', sep + 3);
+        var query = q < 0 ? string.Empty : text[(q + 1)..];
+        if (scheme == "sqlite" && (q < 0 ? text[(sep + 4)..] : text[(sep + 4)..q]).Length == 0)
+        {
+            return "names no database file; write sqlite:///relative/path.db or sqlite:////absolute/path.db.";
+        }
+
+        if (scheme == "postgresql")
+        {
+            var authorityEnd = text.IndexOfAny(['/', '?'], sep + 3);
+            var authority = authorityEnd < 0 ? text[(sep + 3)..] : text[(sep + 3)..authorityEnd];
+            var host = authority[(authority.LastIndexOf('@') + 1)..];
+            var hasHostOption = QueryOptions(query).Any(o => o.Key.Equals("host", StringComparison.OrdinalIgnoreCase));
+            if ((host.Length == 0 || host.StartsWith(':')) && !hasHostOption)
+            {
+                return "names no server; write postgresql://user:password@host:5432/database (or ?host=/path/of/socket/folder).";
+            }
+        }
+
+        return RepeatedOption(QueryOptions(query))
+            is { } repeated ? $"gives the option \"{repeated}\" more than once; give each option once." : null;
+    }
+
+    private static string? RepeatedOption(IEnumerable<KeyValuePair<string, string>> options)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, _) in options)
+        {
+            if (!seen.Add(key))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The key=value options of a query string, decoded; a pair without "=" has an empty value.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> QueryOptions(string query)
+    {
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            yield return new(Unescape(kv[0]), kv.Length == 2 ? Unescape(kv[1]) : string.Empty);
+        }
+    }
+
+    private static string Unescape(string text)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(text);
+        }
+        catch (UriFormatException)
+        {
+            return text;
+        }
+    }
+
+    private string? SqliteOptionProblem()
+    {
+        var q = Value.IndexOf('?', StringComparison.Ordinal);
+        foreach (var (key, value) in QueryOptions(q < 0 ? string.Empty : Value[(q + 1)..]))
+        {
+            var ok = key.ToLowerInvariant() switch
+            {
+                "synchronous" => value.ToUpperInvariant() is "OFF" or "NORMAL" or "FULL" or "EXTRA",
+                "timeout" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86400,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return $"\"{Masked}\" has the unknown or invalid option \"{key}={value}\"; SQLite URLs take synchronous=normal|full|extra|off " +
+                       "and timeout=SECONDS (the busy timeout, at most 86400).";
+            }
+        }
+
+        return null;
+    }
+
+    private string? PostgresOptionProblem()
+    {
+        IEnumerable<KeyValuePair<string, string>> options;
+        if (IsKeywordForm)
+        {
+            if (Value.Contains(';', StringComparison.Ordinal))
+            {
+                var pairs = Value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(p => p.Split('=', 2)).ToList();
+                if (pairs.FirstOrDefault(p => p.Length != 2 || p[0].Length == 0) is { } bad)
+                {
+                    return $"\"{Masked}\": \"{bad[0]}\" is not a Key=Value pair of an Npgsql connection string.";
+                }
+
+                return RepeatedOption(pairs.Select(p => new KeyValuePair<string, string>(p[0], p[1]))) is { } again
+                    ? $"\"{Masked}\" gives \"{again}\" more than once; give each key once."
+                    : null;
+            }
+
+            var list = new List<KeyValuePair<string, string>>();
+            foreach (var pair in Value.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kv = pair.Split('=', 2);
+                if (kv.Length != 2)
+                {
+                    return $"\"{Masked}\": \"{kv[0]}\" is not a key=value pair; write host=... dbname=... user=... password=....";
+                }
+
+                list.Add(new(kv[0], kv[1].Trim('\'')));
+            }
+
+            if (RepeatedOption(list) is { } repeated)
+            {
+                return $"\"{Masked}\" gives \"{repeated}\" more than once; give each key once.";
+            }
+
+            if (!list.Any(o => o.Key.Equals("host", StringComparison.OrdinalIgnoreCase)))
+            {
+                return $"\"{Masked}\" names no server; add host=....";
+            }
+
+            options = list;
+        }
+        else
+        {
+            try
+            {
+                var uri = new Uri(Value);
+                _ = uri.Port;
+            }
+            catch (UriFormatException e)
+            {
+                return $"\"{Masked}\" is not a valid PostgreSQL URL ({e.Message}); write postgresql://user:password@host:5432/database.";
+            }
+
+            var q = Value.IndexOf('?', StringComparison.Ordinal);
+            options = QueryOptions(q < 0 ? string.Empty : Value[(q + 1)..]);
+        }
+
+        foreach (var (key, value) in options)
+        {
+            var problem = key.ToLowerInvariant() switch
+            {
+                "host" or "dbname" or "user" or "password" or "application_name" or "options" or "search_path" => null,
+                "port" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+                    ? null : $"port must be a number from 1 to 65535, got \"{value}\".",
+                "connect_timeout" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t <= 1024
+                    ? null : $"connect_timeout must be a whole number of seconds from 0 to 1024, got \"{value}\".",
+                "sslmode" => value.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant()
+                    is "disable" or "allow" or "prefer" or "require" or "verifyca" or "verifyfull"
+                    ? null : $"sslmode must be disable, allow, prefer, require, verify-ca or verify-full, got \"{value}\".",
+                _ => $"has the unknown option \"{key}\"; Hone understands host, port, dbname, user, password, sslmode, connect_timeout, " +
+                     "application_name and search_path.",
+            };
+            if (problem is not null)
+            {
+                return $"\"{Masked}\" {problem}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An ArgumentException's message without the " (Parameter 'url')" the runtime appends.</summary>
+    private static string StripParameterName(string message)
+    {
+        var cut = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
     }
 
     private const string FormsHelp =

@@ -83,18 +83,27 @@ public abstract class Trial
             boxed[i] = choices[i];
         }
 
-        var problem = CategoricalDistribution.Problem(boxed);
-        if (problem is not null)
+        CategoricalDistribution distribution;
+        try
         {
-            throw new ArgumentException($"SuggestCategorical(\"{name}\"): {problem}", nameof(choices));
+            distribution = new CategoricalDistribution(boxed);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"SuggestCategorical(\"{name}\"): {e.Message}", nameof(choices), e);
         }
 
-        var index = (int)Math.Round(Suggest(name, new CategoricalDistribution(boxed)));
+        var index = (int)Math.Round(Suggest(name, distribution));
         return choices[index];
     }
 
     /// <summary>Records an intermediate value of the objective at a step (an epoch, a fold, ...), for pruners.</summary>
-    /// <exception cref="ArgumentException">The step is negative, or the value is NaN.</exception>
+    /// <remarks>
+    /// Any double is accepted, as in Optuna: infinities, and NaN (stored with Optuna's <c>NAN</c> value type). Each
+    /// pruner says what NaN means to it; e.g. <see cref="Pruners.ThresholdPruner"/> prunes on it and
+    /// <see cref="Pruners.MedianPruner"/> ignores it in other trials. A second report for the same step is ignored.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The step is negative.</exception>
     /// <exception cref="InvalidOperationException">The study has more than one objective.</exception>
     public abstract void Report(double value, int step);
 

@@ -125,6 +125,12 @@ internal sealed class TpeDimension
     /// <summary>The internal value (on the distribution's grid) nearest to a kernel-space draw.</summary>
     public double FromKernelSpace(double x)
     {
+        if (double.IsNaN(x) && Kernel != TpeKernel.Categorical)
+        {
+            // A support narrower than float noise (e.g. [0, 5e-324]) makes the kernels' arithmetic NaN; any point of it will do.
+            x = 0.5 * (Low + High);
+        }
+
         switch (Kernel)
         {
             case TpeKernel.Categorical:

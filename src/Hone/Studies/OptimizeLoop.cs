@@ -29,6 +29,12 @@ internal sealed class OptimizeLoop
         _study = study;
         _options = options;
         _cancellation = cancellation;
+        if (study.Heartbeats is not null)
+        {
+            // Trials of dead workers are failed before the budget counts the study's Running trials.
+            study.FailStaleTrials();
+        }
+
         _budget = new TrialBudget(study, options);
         study.ResetStop();
     }

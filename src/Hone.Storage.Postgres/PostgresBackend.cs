@@ -82,7 +82,31 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
         }
     }
 
-    public override void EnsureSchema() => Run(TransactionKind.StateChange, db =>
+    public override void EnsureSchema()
+    {
+        // Opening a current schema reads three things and writes nothing: many workers starting at once must not
+        // queue on the creators' lock (they did, one after another, behind each other's write transactions).
+        var current = Run(TransactionKind.Read, db =>
+        {
+            if (db.Scalar("SELECT to_regclass('studies')::text") is null || db.Scalar("SELECT to_regclass('hone_trial_versions')::text") is null
+                || db.Scalar("SELECT to_regclass('alembic_version')::text") is null)
+            {
+                return null;
+            }
+
+            return db.Scalar("SELECT version_num FROM alembic_version") as string;
+        });
+        if (current is not null && HoneTables.KnownRevisions.Contains(current))
+        {
+            OptunaSchemaOption.CheckExisting(Url, current);
+            return;
+        }
+
+        CreateOrCheckSchema();
+    }
+
+    /// <summary>Creates the schema (or Hone's additions) under an advisory lock, or explains why an existing one cannot be used.</summary>
+    private void CreateOrCheckSchema() => Run(TransactionKind.StateChange, db =>
     {
         db.Scalar("SELECT pg_advisory_xact_lock(7264173)"); // one creator at a time
         var hasStudies = db.Scalar("SELECT to_regclass('studies')::text") is not null;

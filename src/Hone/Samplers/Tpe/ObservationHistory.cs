@@ -15,7 +15,7 @@ namespace Hone.Samplers.Tpe;
 /// <para>Observations are numbered in the order they were seen (trial-number order when trials finish in order),
 /// which is the "chronological" order the weights use. Complete trials rank first, by value; pruned trials after
 /// them, deeper ones (more steps) first, then by their last intermediate value (Optuna's rule); failed trials are
-/// ignored.</para>
+/// ignored. Observations with equal keys are tied: a split never separates a tie (see <see cref="TieAwareCut"/>).</para>
 /// <para>Thread-safe. Arrays handed out are never written below the count they were handed out with, so callers
 /// read them without the lock.</para>
 /// </remarks>

@@ -4,7 +4,7 @@ using Hone.Trials;
 namespace Hone.Bench.Problems;
 
 /// <summary>
-/// A decision tree's loss surface in miniature: about 91% of the space is a flat plateau of loss 1 (the
+/// A decision tree's loss surface in miniature: about 89% of the space is a flat plateau of loss 1 (the
 /// degenerate trees that predict a constant), and the rest is a smooth bowl with minimum 0. The plateau is where
 /// the tree is too shallow (max_depth &lt; 16), its leaves too big (min_samples_leaf &gt; 16) or its pruning too
 /// strong (ccp_alpha &gt; 1e-3); max_features only moves the bowl. Ties and plateaus are normal in real tuning, and a
@@ -20,7 +20,7 @@ internal sealed class Plateau : BenchmarkProblem
     public override string Name => "plateau";
 
     public override string Description =>
-        "Plateau, d = 4 (2 int, 1 of them log, 1 log float): loss 1 on ~91% of the space, a bowl down to 0 elsewhere";
+        "Plateau, d = 4 (2 int, 1 of them log, 1 log float): loss 1 on ~89% of the space, a bowl down to 0 elsewhere";
 
     public override double Optimum => 0;
 

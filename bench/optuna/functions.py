@@ -187,6 +187,18 @@ def conditional(p, trial):
     )
 
 
+def plateau(p, trial):
+    depth = p.suggest(trial, "max_depth")
+    leaf = p.suggest(trial, "min_samples_leaf")
+    alpha = p.suggest(trial, "ccp_alpha")
+    features = p.suggest(trial, "max_features")
+    if depth < 16 or leaf > 16 or alpha > 1e-3:
+        return 1.0
+    return 0.25 * (
+        ((depth - 24) / 16) ** 2 + ((math.log2(leaf) - 2) / 4) ** 2 + ((math.log10(alpha) + 4) / 2) ** 2 + (features - 0.6) ** 2
+    )
+
+
 FORMULAS = {
     "branin2": _box(branin),
     "hartmann6": _box(hartmann6),
@@ -196,4 +208,5 @@ FORMULAS = {
     "styblinski5": _box(styblinski_tang),
     "mixed8": mixed8,
     "conditional": conditional,
+    "plateau": plateau,
 }

@@ -13,6 +13,7 @@ internal static class ProblemCatalog
         new StyblinskiTang(5),
         new TrainingLoss(),
         new ClassifierChoice(),
+        new Plateau(),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();

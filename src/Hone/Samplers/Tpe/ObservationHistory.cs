@@ -15,7 +15,7 @@ namespace Hone.Samplers.Tpe;
 /// <para>Observations are numbered in the order they were seen (trial-number order when trials finish in order),
 /// which is the "chronological" order the weights use. Complete trials rank first, by value; pruned trials after
 /// them, deeper ones (more steps) first, then by their last intermediate value (Optuna's rule); failed trials are
-/// ignored.</para>
+/// ignored. Observations with equal keys are tied: a split never separates a tie (see <see cref="TieAwareCut"/>).</para>
 /// <para>Thread-safe. Arrays handed out are never written below the count they were handed out with, so callers
 /// read them without the lock.</para>
 /// </remarks>
@@ -96,13 +96,14 @@ internal sealed class ObservationHistory
 
     /// <summary>
     /// The <paramref name="nBelow"/> best observations among the first <paramref name="count"/> and the rest, each in
-    /// chronological order.
+    /// chronological order; when observations tied in value straddle the boundary, the boundary moves to the tie
+    /// (see <see cref="TieAwareCut"/>).
     /// </summary>
     public Split GetSplit(long version, int count, int nBelow)
     {
         lock (_gate)
         {
-            if (_split is { } cached && cached.Version == version && cached.Below.Length == nBelow && cached.Count == count)
+            if (_split is { } cached && cached.Version == version && cached.Requested == nBelow && cached.Count == count)
             {
                 return cached;
             }
@@ -121,21 +122,27 @@ internal sealed class ObservationHistory
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Split BuildSplit(long version, int count, int nBelow, bool stale)
     {
-        var below = new int[nBelow];
-        var isBelow = new bool[count];
-        var taken = 0;
-        for (var r = 0; r < _count && taken < nBelow; r++)
+        var ranked = new int[count];
+        var m = 0;
+        for (var r = 0; r < _count && m < count; r++)
         {
             var obs = _order[r];
             if (!stale || obs < count)
             {
-                below[taken++] = obs;
-                isBelow[obs] = true;
+                ranked[m++] = obs;
             }
         }
 
+        var cut = TieAwareCut(ranked, nBelow);
+        var below = ranked[..cut];
+        var isBelow = new bool[count];
+        foreach (var obs in below)
+        {
+            isBelow[obs] = true;
+        }
+
         Array.Sort(below);
-        var above = new int[count - nBelow];
+        var above = new int[count - cut];
         var a = 0;
         for (var i = 0; i < count; i++)
         {
@@ -145,8 +152,47 @@ internal sealed class ObservationHistory
             }
         }
 
-        return new Split(version, count, below, above);
+        return new Split(version, count, nBelow, below, above);
     }
+
+    /// <summary>
+    /// How many of the <paramref name="ranked"/> observations are good, given that gamma asked for
+    /// <paramref name="nBelow"/>: that many unless a tie crosses the boundary. Which of a tied group would be
+    /// "good" is then arbitrary (trial order), and an arbitrary good set pulls l(x) onto points no better than the
+    /// rest, e.g. onto a plateau where most of the space gives one value. So the boundary moves to the tie: the
+    /// good are those strictly better than the tied value; if none is (the best value itself is tied across the
+    /// boundary), the whole best group when something is worse, and nothing when every observation is tied, as
+    /// there is no signal then and l(x) is the prior alone, which explores.
+    /// </summary>
+    private int TieAwareCut(int[] ranked, int nBelow)
+    {
+        if (nBelow <= 0 || nBelow >= ranked.Length || !SameKey(ranked[nBelow - 1], ranked[nBelow]))
+        {
+            return nBelow;
+        }
+
+        var tied = ranked[nBelow];
+        var start = nBelow - 1;
+        while (start > 0 && SameKey(ranked[start - 1], tied))
+        {
+            start--;
+        }
+
+        if (start > 0)
+        {
+            return start;
+        }
+
+        var end = nBelow + 1;
+        while (end < ranked.Length && SameKey(ranked[end], tied))
+        {
+            end++;
+        }
+
+        return end < ranked.Length ? end : 0;
+    }
+
+    private bool SameKey(int a, int b) => _stepKeys[a] == _stepKeys[b] && _values[a] == _values[b];
 
     private void Scan(IReadOnlyList<FrozenTrial> trials)
     {
@@ -404,8 +450,11 @@ internal sealed class ObservationHistory
         }
     }
 
-    /// <summary>The best observations (Below) and the others (Above), each in chronological order.</summary>
-    internal sealed record Split(long Version, int Count, int[] Below, int[] Above);
+    /// <summary>
+    /// The best observations (Below) and the others (Above), each in chronological order; Requested is the size
+    /// gamma asked for, which Below differs from when a tie crosses the boundary.
+    /// </summary>
+    internal sealed record Split(long Version, int Count, int Requested, int[] Below, int[] Above);
 }
 
 /// <summary>A consistent view of an <see cref="ObservationHistory"/>: its first <see cref="Count"/> observations and the trials running at the time.</summary>

@@ -20,6 +20,12 @@ namespace Hone.Samplers.Tpe;
 /// <para>Complete trials rank by value; pruned trials rank after them, the ones that ran more steps first, by their
 /// last intermediate value; failed trials are ignored. With <see cref="TpeSamplerOptions.ConstantLiar"/>, running
 /// trials count as the worst observations.</para>
+/// <para>The good set has <see cref="TpeSamplerOptions.Gamma"/>(n) observations, as in Optuna, unless observations
+/// with one value straddle its boundary: the good set is then those strictly better than the tie; when none is,
+/// the whole best group if anything is worse, and nothing at all when every value is tied. Optuna takes the
+/// oldest of the tied, which on a plateau (most of the space giving one value, e.g. a degenerate model) made the
+/// oldest plateau points "good" and l(x), narrow around them, kept proposing the plateau; with nothing good, l(x)
+/// is the prior and the proposals spread away from the observations until a better value appears.</para>
 /// <para>The sampler keeps, per study, the finished trials' parameters in columns that grow as trials finish, so a
 /// suggestion costs O(n) arithmetic on arrays, not a pass over the trials' records. Draws depend only on the seed,
 /// the trial's number and the history, so a seeded study with one worker is reproducible.</para>

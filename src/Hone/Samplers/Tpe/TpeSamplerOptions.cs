@@ -63,6 +63,9 @@ public sealed class TpeSamplerOptions
 
     /// <summary>Given the number of finished trials n, how many of the best form the "good" set, l(x).</summary>
     /// <value><see cref="DefaultGamma"/>: min(⌈0.1·n⌉, 25).</value>
+    /// <remarks>Trials tied in value are never split between good and bad: when a tie straddles the boundary, the
+    /// good set shrinks to the strictly better trials (or, when the best value itself is tied, grows to the whole
+    /// tie, or is empty when every trial is tied); see <see cref="TpeSampler"/>.</remarks>
     public Func<int, int> Gamma { get; init; } = DefaultGamma;
 
     /// <summary>

@@ -34,8 +34,8 @@ public sealed class CmaEsSamplerOptions
     /// <value>Null uses a <see cref="RandomSampler"/> with the same seed.</value>
     public ISampler? IndependentSampler { get; init; }
 
-    /// <summary>What is wrong with these options, or null.</summary>
-    internal string? Problems()
+    /// <summary>What is wrong with these options, every problem in one message, or null when they are valid.</summary>
+    public string? Problems()
     {
         var problems = new List<string>();
         if (!(Sigma0 > 0) || double.IsInfinity(Sigma0))

@@ -22,8 +22,12 @@ internal sealed class CmaEsStudyState
     private readonly bool _margin;
     private readonly CmaEsRestart _restart;
     private readonly Dictionary<int, Assignment> _assigned = [];
-    private readonly List<(FrozenTrial Trial, int Index)> _members = [];
+    private readonly HashSet<int> _folded = [];
+    private readonly Dictionary<(long Hash, int Generation), GenerationRecord> _generations = [];
     private IReadOnlyList<FrozenTrial>? _seen;
+    private SortedDictionary<string, Distribution>? _dims;
+    private bool _dimsChanged;
+    private int _settled;
     private int _lambda0;
     private int _largeRestarts;
     private long _budgetLarge;
@@ -60,7 +64,10 @@ internal sealed class CmaEsStudyState
 
     public void Forget(int trialNumber) => _assigned.Remove(trialNumber);
 
-    /// <summary>Brings the space and the run up to date with <paramref name="trials"/> (the study's, ordered by number).</summary>
+    /// <summary>
+    /// Brings the space and the run up to date with <paramref name="trials"/> (the study's, ordered by number). Finished
+    /// trials never change, so each is folded in once; a refresh costs O(trials started or finished since the last one).
+    /// </summary>
     public void Refresh(IReadOnlyList<FrozenTrial> trials, bool maximize)
     {
         if (ReferenceEquals(trials, _seen))
@@ -68,62 +75,161 @@ internal sealed class CmaEsStudyState
             return;
         }
 
+        if (trials.Count < _settled)
+        {
+            // Another set of trials (a different partition): start over.
+            _settled = 0;
+            _folded.Clear();
+            _generations.Clear();
+            _dims = null;
+            _dimsChanged = true;
+        }
+
         _seen = trials;
-        var space = InferSpace(trials);
-        if (space is null || space.Count < 2)
+        var settling = true;
+        for (var p = _settled; p < trials.Count; p++)
         {
-            Space = null;
-            Run = null;
-            return;
-        }
-
-        if (Space is null || Space.Hash != space.Hash)
-        {
-            Space = space;
-            Generation = 0;
-            Restarts = 0;
-            _largeRestarts = 0;
-            _budgetLarge = _budgetSmall = 0;
-            _runIsSmall = false;
-            _lambda0 = _popSize ?? (4 + (int)Math.Floor(3 * Math.Log(space.Count)));
-            var centre = new double[space.Count];
-            Array.Fill(centre, 0.5);
-            Run = new CmaEsRun(space.Count, _lambda0, centre, _sigma0, _separable);
-        }
-
-        while (true)
-        {
-            _members.Clear();
-            var maxIndex = -1;
-            foreach (var t in trials)
+            var t = trials[p];
+            var finished = t.State is TrialState.Complete or TrialState.Fail or TrialState.Pruned;
+            if (finished && !_folded.Contains(t.Number))
             {
-                if (!Tag(t, out var hash, out var g, out var k) || hash != Space.Hash || g != Generation)
-                {
-                    continue;
-                }
-
-                maxIndex = Math.Max(maxIndex, k);
-                if (t.State == TrialState.Complete && t.Values is { Count: 1 })
-                {
-                    _members.Add((t, k));
-                }
+                Fold(t);
+                _folded.Add(t.Number);
             }
 
-            foreach (var a in _assigned.Values)
+            if (finished && settling)
             {
-                if (a.Generation == Generation && a.Hash == Space.Hash)
-                {
-                    maxIndex = Math.Max(maxIndex, a.Index);
-                }
+                _settled = p + 1;
+                _folded.Remove(t.Number);
             }
-
-            if (_members.Count < Run!.Lambda)
+            else
             {
-                _nextIndex = maxIndex + 1;
+                settling = false;
+            }
+        }
+
+        if (_dimsChanged)
+        {
+            _dimsChanged = false;
+            var space = _dims is null ? null : new CmaEsSearchSpace(_dims);
+            if (space is null || space.Count < 2)
+            {
+                Space = null;
+                Run = null;
                 return;
             }
 
-            TellGeneration(maximize);
+            if (Space is null || Space.Hash != space.Hash)
+            {
+                Reset(space);
+            }
+        }
+
+        if (Space is null)
+        {
+            return;
+        }
+
+        while (_generations.TryGetValue((Space.Hash, Generation), out var done) && done.Complete.Count >= Run!.Lambda)
+        {
+            TellGeneration(done.Complete, maximize);
+        }
+
+        var maxIndex = _generations.TryGetValue((Space.Hash, Generation), out var current) ? current.MaxIndex : -1;
+        for (var p = _settled; p < trials.Count; p++)
+        {
+            if (Tag(trials[p], out var hash, out var g, out var k) && hash == Space.Hash && g == Generation)
+            {
+                maxIndex = Math.Max(maxIndex, k);
+            }
+        }
+
+        foreach (var a in _assigned.Values)
+        {
+            if (a.Generation == Generation && a.Hash == Space.Hash)
+            {
+                maxIndex = Math.Max(maxIndex, a.Index);
+            }
+        }
+
+        _nextIndex = maxIndex + 1;
+    }
+
+    private void Reset(CmaEsSearchSpace space)
+    {
+        Space = space;
+        Generation = 0;
+        Restarts = 0;
+        _largeRestarts = 0;
+        _budgetLarge = _budgetSmall = 0;
+        _runIsSmall = false;
+        _lambda0 = _popSize ?? (4 + (int)Math.Floor(3 * Math.Log(space.Count)));
+        var centre = new double[space.Count];
+        Array.Fill(centre, 0.5);
+        Run = new CmaEsRun(space.Count, _lambda0, centre, _sigma0, _separable);
+    }
+
+    /// <summary>Adds a finished trial to the joint space (if complete) and to its generation's record (if the sampler tagged it).</summary>
+    private void Fold(FrozenTrial t)
+    {
+        if (t.State == TrialState.Complete)
+        {
+            FoldSpace(t);
+        }
+
+        if (!Tag(t, out var hash, out var g, out var k))
+        {
+            return;
+        }
+
+        if (!_generations.TryGetValue((hash, g), out var record))
+        {
+            record = new GenerationRecord();
+            _generations[(hash, g)] = record;
+        }
+
+        record.MaxIndex = Math.Max(record.MaxIndex, k);
+        if (t.State == TrialState.Complete && t.Values is { Count: 1 })
+        {
+            record.Complete.Add((t, k));
+        }
+    }
+
+    /// <summary>Intersects the joint space with a complete trial's numeric, non-constant parameters (categoricals excluded).</summary>
+    private void FoldSpace(FrozenTrial t)
+    {
+        if (_dims is null)
+        {
+            _dims = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
+            foreach (var (name, d) in t.Distributions)
+            {
+                if (d is not CategoricalDistribution && !d.IsSingle)
+                {
+                    _dims[name] = d;
+                }
+            }
+
+            _dimsChanged = true;
+            return;
+        }
+
+        List<string>? drop = null;
+        foreach (var (name, d) in _dims)
+        {
+            if (!t.Distributions.TryGetValue(name, out var other) || !other.Equals(d))
+            {
+                (drop ??= []).Add(name);
+            }
+        }
+
+        if (drop is not null)
+        {
+            foreach (var name in drop)
+            {
+                _dims.Remove(name);
+            }
+
+            _dimsChanged = true;
         }
     }
 
@@ -217,10 +323,10 @@ internal sealed class CmaEsStudyState
         return scale;
     }
 
-    private void TellGeneration(bool maximize)
+    private void TellGeneration(List<(FrozenTrial Trial, int Index)> members, bool maximize)
     {
         var run = Run!;
-        _members.Sort(static (a, b) =>
+        members.Sort(static (a, b) =>
         {
             var c = Nullable.Compare(a.Trial.DatetimeComplete, b.Trial.DatetimeComplete);
             return c != 0 ? c : a.Trial.Number.CompareTo(b.Trial.Number);
@@ -233,7 +339,7 @@ internal sealed class CmaEsStudyState
         var scale = MarginScale(run);
         for (var j = 0; j < lambda; j++)
         {
-            var (trial, k) = _members[j];
+            var (trial, k) = members[j];
             var x = Candidate(Generation, k, out var y);
             if (!Matches(trial, x))
             {
@@ -337,51 +443,12 @@ internal sealed class CmaEsStudyState
         return true;
     }
 
-    /// <summary>The numeric, non-constant parameters every complete trial has with the same distribution (categoricals excluded).</summary>
-    private static CmaEsSearchSpace? InferSpace(IReadOnlyList<FrozenTrial> trials)
+    /// <summary>The finished trials of one generation: the complete ones with their candidate index, and the largest index taken.</summary>
+    private sealed class GenerationRecord
     {
-        SortedDictionary<string, Distribution>? dims = null;
-        List<string>? drop = null;
-        foreach (var t in trials)
-        {
-            if (t.State != TrialState.Complete)
-            {
-                continue;
-            }
+        public List<(FrozenTrial Trial, int Index)> Complete { get; } = [];
 
-            if (dims is null)
-            {
-                dims = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-                foreach (var (name, d) in t.Distributions)
-                {
-                    if (d is not CategoricalDistribution && !d.IsSingle)
-                    {
-                        dims[name] = d;
-                    }
-                }
-
-                continue;
-            }
-
-            drop?.Clear();
-            foreach (var (name, d) in dims)
-            {
-                if (!t.Distributions.TryGetValue(name, out var other) || !other.Equals(d))
-                {
-                    (drop ??= []).Add(name);
-                }
-            }
-
-            if (drop is not null)
-            {
-                foreach (var name in drop)
-                {
-                    dims.Remove(name);
-                }
-            }
-        }
-
-        return dims is null ? null : new CmaEsSearchSpace(dims);
+        public int MaxIndex { get; set; } = -1;
     }
 
     /// <summary>A candidate given to a trial: its space, generation, index and point of the unit box.</summary>

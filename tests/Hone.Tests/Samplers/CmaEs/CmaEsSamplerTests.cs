@@ -185,6 +185,20 @@ public class CmaEsSamplerTests
     }
 
     [Fact]
+    public void ParallelWorkers_NeverShareACandidate()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new CmaEsSampler(new CmaEsSamplerOptions { Seed = 17 }) });
+        study.Optimize(t => Sphere(t, 3), new OptimizeOptions { Trials = 200, Parallelism = 4 });
+        var pairs = study.Trials
+            .Where(t => t.SystemAttrs.ContainsKey("cma:generation"))
+            .Select(t => (t.SystemAttrs["cma:generation"].GetInt32(), t.SystemAttrs["cma:index"].GetInt32()))
+            .ToList();
+        Assert.True(pairs.Count >= 190);
+        Assert.Equal(pairs.Count, pairs.Distinct().Count());
+        Assert.True(study.BestValue < 0.1, $"best {study.BestValue}");
+    }
+
+    [Fact]
     public void ResumedStudy_ContinuesTheSameGeneration()
     {
         var storage = new InMemoryStorage();

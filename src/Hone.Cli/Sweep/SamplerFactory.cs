@@ -69,7 +69,7 @@ internal static class SamplerFactory
 
             case "cmaes":
             {
-                o.Allow("seed", "sigma0", "popsize", "use_separable_cma", "with_margin", "restart_strategy");
+                o.Allow("seed", "sigma0", "popsize", "use_separable_cma", "with_margin", "restart_strategy", "warm_start");
                 var restart = CmaEsRestart.None;
                 switch (o.String("restart_strategy"))
                 {
@@ -96,6 +96,7 @@ internal static class SamplerFactory
                     PopulationSize = o.Int("popsize", 2),
                     Separable = o.Bool("use_separable_cma") ?? d.Separable,
                     WithMargin = o.Bool("with_margin") ?? d.WithMargin,
+                    WarmStart = o.Bool("warm_start") ?? d.WarmStart,
                     Restart = restart,
                 };
                 if (options.Problems() is { } problem)

@@ -13,10 +13,12 @@ namespace Hone.Samplers.CmaEs;
 /// </summary>
 /// <remarks>
 /// <para>The search runs in the unit box: each numeric parameter is mapped to [0, 1] (log parameters in log space,
-/// integer and stepped ones with half a step of padding at each end). The first mean is the box's centre and the
-/// step size <see cref="CmaEsSamplerOptions.Sigma0"/> of the range. A candidate outside the box is redrawn up to ten
-/// times, then clipped to the box. Integer and stepped parameters are rounded to their grid, with the margin of Hamano
-/// et al. (2022) so they keep moving (<see cref="CmaEsSamplerOptions.WithMargin"/>).</para>
+/// integer and stepped ones with half a step of padding at each end). The first mean is the box's centre (or, with
+/// <see cref="CmaEsSamplerOptions.WarmStart"/>, the best trial the sampler did not propose) and the step size
+/// <see cref="CmaEsSamplerOptions.Sigma0"/> of the range. A candidate outside the box is redrawn up to ten times, then
+/// clipped to the box. Integer and stepped parameters are rounded to their grid, with the margin of Hamano et al. (2022)
+/// so they keep moving (<see cref="CmaEsSamplerOptions.WithMargin"/>); log-scaled integers, whose cells differ in width,
+/// are rounded without a margin.</para>
 /// <para>The sampler writes nothing but three system attributes per trial (<c>cma:generation</c>, <c>cma:index</c>,
 /// <c>cma:space</c>) and keeps no state of its own that the study's trials do not determine: it rebuilds the search by
 /// replaying the completed generations. A generation is told once λ of its trials are complete (the first λ to
@@ -29,8 +31,8 @@ namespace Hone.Samplers.CmaEs;
 /// Optuna), and multi-objective studies go to <see cref="CmaEsSamplerOptions.IndependentSampler"/>. Failed and pruned
 /// trials are ignored.</para>
 /// <para>Restarts (<see cref="CmaEsSamplerOptions.Restart"/>) follow IPOP (Auger and Hansen 2005) and BIPOP (Hansen
-/// 2009) when a standard termination criterion holds. Warm starting from other studies (WS-CMA-ES) and learning-rate
-/// adaptation are not implemented.</para>
+/// 2009) when a standard termination criterion holds; without them a converged run goes on sampling around its mean.
+/// Warm starting from a related study's distribution (WS-CMA-ES) and learning-rate adaptation are not implemented.</para>
 /// </remarks>
 public sealed class CmaEsSampler : ISampler
 {

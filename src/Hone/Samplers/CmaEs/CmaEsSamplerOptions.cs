@@ -30,6 +30,16 @@ public sealed class CmaEsSamplerOptions
     /// <value><see cref="CmaEsRestart.None"/>.</value>
     public CmaEsRestart Restart { get; init; } = CmaEsRestart.None;
 
+    /// <summary>Whether the first run starts at the best trial the sampler did not propose, instead of the box's centre.</summary>
+    /// <value>False.</value>
+    /// <remarks>
+    /// Those are the trials added with <see cref="Studies.Study.AddTrial"/>, enqueued, or sampled before the joint space
+    /// was known, that have every parameter of the space and started before the first trial the sampler proposed. Only the
+    /// mean is taken from them; the step size stays <see cref="Sigma0"/>. (WS-CMA-ES, which also estimates a covariance from
+    /// a related study, is not implemented.)
+    /// </remarks>
+    public bool WarmStart { get; init; }
+
     /// <summary>Samples categorical parameters, parameters outside the joint space, and everything until that space is known.</summary>
     /// <value>Null uses a <see cref="RandomSampler"/> with the same seed.</value>
     public ISampler? IndependentSampler { get; init; }

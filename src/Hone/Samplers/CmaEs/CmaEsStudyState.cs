@@ -22,7 +22,10 @@ internal sealed class CmaEsStudyState
     private readonly bool _margin;
     private readonly CmaEsRestart _restart;
     private readonly Dictionary<int, Assignment> _assigned = [];
+    private readonly bool _warmStart;
     private readonly HashSet<int> _folded = [];
+    private readonly List<FrozenTrial> _untagged = [];
+    private readonly Dictionary<long, int> _firstTagged = [];
     private readonly Dictionary<(long Hash, int Generation), GenerationRecord> _generations = [];
     private IReadOnlyList<FrozenTrial>? _seen;
     private SortedDictionary<string, Distribution>? _dims;
@@ -43,6 +46,7 @@ internal sealed class CmaEsStudyState
         _separable = options.Separable;
         _margin = options.WithMargin;
         _restart = options.Restart;
+        _warmStart = options.WarmStart;
     }
 
     public Lock Gate { get; } = new();
@@ -81,6 +85,8 @@ internal sealed class CmaEsStudyState
             _settled = 0;
             _folded.Clear();
             _generations.Clear();
+            _untagged.Clear();
+            _firstTagged.Clear();
             _dims = null;
             _dimsChanged = true;
         }
@@ -121,7 +127,7 @@ internal sealed class CmaEsStudyState
 
             if (Space is null || Space.Hash != space.Hash)
             {
-                Reset(space);
+                Reset(space, maximize);
             }
         }
 
@@ -155,7 +161,7 @@ internal sealed class CmaEsStudyState
         _nextIndex = maxIndex + 1;
     }
 
-    private void Reset(CmaEsSearchSpace space)
+    private void Reset(CmaEsSearchSpace space, bool maximize)
     {
         Space = space;
         Generation = 0;
@@ -164,9 +170,56 @@ internal sealed class CmaEsStudyState
         _budgetLarge = _budgetSmall = 0;
         _runIsSmall = false;
         _lambda0 = _popSize ?? (4 + (int)Math.Floor(3 * Math.Log(space.Count)));
-        var centre = new double[space.Count];
-        Array.Fill(centre, 0.5);
-        Run = new CmaEsRun(space.Count, _lambda0, centre, _sigma0, _separable);
+        var mean = new double[space.Count];
+        Array.Fill(mean, 0.5);
+        if (_warmStart && BestUntagged(space, maximize) is { } best)
+        {
+            for (var i = 0; i < mean.Length; i++)
+            {
+                mean[i] = Math.Clamp(space.ToUnit(i, best.InternalParams[space.Names[i]]), 0, 1);
+            }
+        }
+
+        Run = new CmaEsRun(space.Count, _lambda0, mean, _sigma0, _separable);
+    }
+
+    /// <summary>
+    /// The best complete trial the sampler did not propose (added, enqueued, or sampled before the joint space was known)
+    /// that has every parameter of <paramref name="space"/> and started before the space's first proposed trial.
+    /// </summary>
+    private FrozenTrial? BestUntagged(CmaEsSearchSpace space, bool maximize)
+    {
+        var before = _firstTagged.TryGetValue(space.Hash, out var first) ? first : int.MaxValue;
+        FrozenTrial? best = null;
+        foreach (var t in _untagged)
+        {
+            if (t.Number >= before || double.IsNaN(t.Values![0]) || !HasSpace(t, space))
+            {
+                continue;
+            }
+
+            if (best is null || (maximize ? t.Values[0] > best.Values![0] : t.Values[0] < best.Values![0]) ||
+                (t.Values[0] == best.Values![0] && t.Number < best.Number))
+            {
+                best = t;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool HasSpace(FrozenTrial t, CmaEsSearchSpace space)
+    {
+        for (var i = 0; i < space.Count; i++)
+        {
+            if (!t.Distributions.TryGetValue(space.Names[i], out var d) || !d.Equals(space.Distributions[i]) ||
+                !t.InternalParams.ContainsKey(space.Names[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Adds a finished trial to the joint space (if complete) and to its generation's record (if the sampler tagged it).</summary>
@@ -179,8 +232,15 @@ internal sealed class CmaEsStudyState
 
         if (!Tag(t, out var hash, out var g, out var k))
         {
+            if (_warmStart && t.State == TrialState.Complete && t.Values is { Count: 1 })
+            {
+                _untagged.Add(t);
+            }
+
             return;
         }
+
+        _firstTagged[hash] = Math.Min(_firstTagged.GetValueOrDefault(hash, int.MaxValue), t.Number);
 
         if (!_generations.TryGetValue((hash, g), out var record))
         {

@@ -1,3 +1,4 @@
+using Hone.Distributions;
 using Hone.Samplers;
 using Hone.Samplers.CmaEs;
 using Hone.Storage;
@@ -182,6 +183,23 @@ public class CmaEsSamplerTests
         Assert.Equal(6, trials.Count);
         Assert.Equal([0, 1, 2, 3, 4, 5], trials.Select(t => t.SystemAttrs["cma:index"].GetInt32()).Order());
         Assert.Equal(6, trials.Select(t => (double)t.Params["x0"]!).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WarmStart_StartsAtTheBestAddedTrial(bool warmStart)
+    {
+        var sampler = new CmaEsSampler(new CmaEsSamplerOptions { Seed = 18, WarmStart = warmStart });
+        var study = Study.Create(new StudyOptions { Sampler = sampler });
+        var d = new Dictionary<string, Distribution> { ["x0"] = new FloatDistribution(-5, 5), ["x1"] = new FloatDistribution(-5, 5) };
+        study.AddTrial(FrozenTrial.Create(new Dictionary<string, object?> { ["x0"] = 0.0, ["x1"] = 0.0 }, d, [2.0]));
+        study.AddTrial(FrozenTrial.Create(new Dictionary<string, object?> { ["x0"] = 4.0, ["x1"] = -3.0 }, d, [1.0]));
+        study.Optimize(t => Sphere(t, 2), new OptimizeOptions { Trials = 1 });
+        var mean = sampler.StateOf(study).Run!.Mean.ToArray();
+        double[] expected = warmStart ? [0.9, 0.2] : [0.5, 0.5];
+        Assert.Equal(expected[0], mean[0], 9);
+        Assert.Equal(expected[1], mean[1], 9);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Hone.Distributions;
 using Hone.Samplers;
+using Hone.Samplers.CmaEs;
 using Hone.Samplers.Qmc;
 using Hone.Samplers.Tpe;
 
@@ -8,7 +9,7 @@ namespace Hone.Cli.Sweep;
 /// <summary>Sampler names in a sweep file and the options each takes (Optuna's names, in snake_case).</summary>
 internal static class SamplerFactory
 {
-    public static readonly IReadOnlyList<string> Names = ["tpe", "random", "qmc", "grid", "bruteforce"];
+    public static readonly IReadOnlyList<string> Names = ["tpe", "random", "qmc", "grid", "bruteforce", "cmaes"];
 
     /// <summary>Builds a factory for the named sampler, or returns null after recording problems.</summary>
     public static Func<ISampler>? Create(string name, OptionReader o, IReadOnlyList<ParameterSpec> parameters)
@@ -64,6 +65,47 @@ internal static class SamplerFactory
                 }
 
                 return () => new TpeSampler(options);
+            }
+
+            case "cmaes":
+            {
+                o.Allow("seed", "sigma0", "popsize", "use_separable_cma", "with_margin", "restart_strategy", "warm_start");
+                var restart = CmaEsRestart.None;
+                switch (o.String("restart_strategy"))
+                {
+                    case null or "none": break;
+                    case "ipop": restart = CmaEsRestart.Ipop; break;
+                    case "bipop": restart = CmaEsRestart.Bipop; break;
+                    case { } other:
+                        o.Problem("restart_strategy", $"sampler.restart_strategy \"{other}\" is unknown; {KeySuggestions.Hint(other, ["none", "ipop", "bipop"])}");
+                        break;
+                }
+
+                var d = new CmaEsSamplerOptions();
+                var sigma0 = o.Double("sigma0");
+                if (sigma0 is { } s0 && !(s0 > 0))
+                {
+                    o.Problem("sigma0", $"sampler.sigma0 is {s0}; it must be a positive fraction of each parameter's range, such as 0.1667 (the default)");
+                    return null;
+                }
+
+                var options = new CmaEsSamplerOptions
+                {
+                    Seed = o.Long("seed"),
+                    Sigma0 = sigma0 ?? d.Sigma0,
+                    PopulationSize = o.Int("popsize", 2),
+                    Separable = o.Bool("use_separable_cma") ?? d.Separable,
+                    WithMargin = o.Bool("with_margin") ?? d.WithMargin,
+                    WarmStart = o.Bool("warm_start") ?? d.WarmStart,
+                    Restart = restart,
+                };
+                if (options.Problems() is { } problem)
+                {
+                    o.Problem("name", $"sampler cmaes: {problem}");
+                    return null;
+                }
+
+                return () => new CmaEsSampler(options);
             }
 
             case "qmc":

@@ -121,8 +121,7 @@ internal static class TuneCommand
             // Opened last, once every other argument is known to be good, so a usage error leaves no database behind.
             var store = StorageFactory.Open(storageUrl);
 
-            // Closed on every way out (Ctrl+C and errors too): for SQLite that leaves the .db file complete on its own.
-            using var closeStore = store as IDisposable;
+            // Closed on every way out (Ctrl+C and errors too) by the command's storage scope (StorageFactory.BeginScope).
             var before = CheckSameData(store, name, shownUrl, dataPath, hash, parse.GetValue(force));
 
             var options = new TuneOptions

@@ -45,27 +45,19 @@ internal sealed class SweepRunner
     /// <summary>Runs the sweep; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken interrupt, CancellationToken killNow)
     {
-        var storage = StorageFactory.Open(_sweep.Storage);
-        try
+        // The storage is closed by the command's storage scope (StorageFactory.BeginScope), after the study stops beating.
+        using var study = Study.Create(new StudyOptions
         {
-            using var study = Study.Create(new StudyOptions
-            {
-                Name = _sweep.StudyName,
-                Directions = _sweep.Directions,
-                Sampler = _sweep.CreateSampler(),
-                Pruner = _sweep.CreatePruner(),
-                Storage = storage,
-                LoadIfExists = true,
-                HeartbeatInterval = HeartbeatInterval,
-                RetryFailedTrials = _sweep.Retries > 0 ? new TrialRetryPolicy { MaxRetries = _sweep.Retries } : null,
-            });
-            return await RunAsync(study, interrupt, killNow).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Closing checkpoints SQLite's WAL: the .db file alone then holds every trial.
-            (storage as IDisposable)?.Dispose();
-        }
+            Name = _sweep.StudyName,
+            Directions = _sweep.Directions,
+            Sampler = _sweep.CreateSampler(),
+            Pruner = _sweep.CreatePruner(),
+            Storage = StorageFactory.Open(_sweep.Storage),
+            LoadIfExists = true,
+            HeartbeatInterval = HeartbeatInterval,
+            RetryFailedTrials = _sweep.Retries > 0 ? new TrialRetryPolicy { MaxRetries = _sweep.Retries } : null,
+        });
+        return await RunAsync(study, interrupt, killNow).ConfigureAwait(false);
     }
 
     private async Task<int> RunAsync(Study study, CancellationToken interrupt, CancellationToken killNow)

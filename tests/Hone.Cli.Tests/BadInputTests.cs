@@ -40,6 +40,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("sampler: {name: tpe, startup_trials: -1}", "sampler.startup_trials must be an integer ≥ 0; got -1")]
     [InlineData("sampler: {name: cmaes, sigma0: 0}", "sampler.sigma0 is 0; it must be a positive fraction of each parameter's range")]
     [InlineData("sampler: {name: cmaes, restart_strategy: ipopp}", "sampler.restart_strategy \"ipopp\" is unknown; did you mean \"ipop\"?")]
+    [InlineData("sampler: {name: auto, gp_trials: -1}", "sampler.gp_trials must be an integer ≥ 0; got -1")]
+    [InlineData("sampler: {name: auto, gp_max_dimensions: 0}", "sampler.gp_max_dimensions must be an integer ≥ 1; got 0")]
     [InlineData("pruner: medain", "unknown pruner \"medain\"; did you mean \"median\"?")]
     [InlineData("pruner: {name: median, warmup_step: 2}", "unknown key \"warmup_step\" in pruner; did you mean \"warmup_steps\"?")]
     [InlineData("pruner: {name: percentile, percentile: 150}", "pruner percentile:")]

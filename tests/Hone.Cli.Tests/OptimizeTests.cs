@@ -32,6 +32,35 @@ public sealed class OptimizeTests : IDisposable
         """;
 
     [Fact]
+    public async Task Optimize_WithoutSampler_UsesTheAutoSampler_AndRecordsEachChoice()
+    {
+        WriteEmit();
+        _dir.Write("sweep.yaml", SweepYaml("[./emit.sh, \"{x}\"]", "trials: 4").Replace("sampler: {name: random, seed: 7}\n", "", StringComparison.Ordinal));
+
+        var result = await CliRunner.RunAsync("optimize", _dir["sweep.yaml"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var study = Load();
+        Assert.Equal(4, study.GetTrials(TrialState.Complete).Count);
+        Assert.All(study.Trials, t => Assert.Equal("gp", t.SystemAttrs["auto:sampler"].GetString()));
+    }
+
+    [Fact]
+    public async Task Optimize_AutoSamplerOptions_AreRead()
+    {
+        WriteEmit();
+        var yaml = SweepYaml("[./emit.sh, \"{x}\"]", "trials: 4", "  x: {type: float, low: -2, high: 2}\n  y: {type: float, low: 0, high: 1}")
+            .Replace("sampler: {name: random, seed: 7}", "sampler: {name: auto, seed: 3, gp_trials: 2}", StringComparison.Ordinal);
+        _dir.Write("sweep.yaml", yaml);
+
+        var result = await CliRunner.RunAsync("optimize", _dir["sweep.yaml"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var choices = Load().Trials.Select(t => t.SystemAttrs["auto:sampler"].GetString()).ToList();
+        Assert.Equal(["gp", "gp", "cmaes", "cmaes"], choices);
+    }
+
+    [Fact]
     public async Task Optimize_PassesParamsByArgvEnvAndFile_ReadsLastJsonLine()
     {
         _dir.Write("obj.sh", """

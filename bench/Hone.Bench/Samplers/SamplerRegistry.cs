@@ -1,5 +1,6 @@
 using Hone.Bench.Cli;
 using Hone.Samplers;
+using Hone.Samplers.Auto;
 using Hone.Samplers.CmaEs;
 using Hone.Samplers.Qmc;
 using Hone.Samplers.Tpe;
@@ -23,6 +24,7 @@ internal static class SamplerRegistry
         ["tpe-multivariate-group"] = seed => new TpeSampler(new TpeSamplerOptions { Seed = seed, Multivariate = true, Group = true }),
         ["qmc"] = seed => new QmcSampler(new QmcSamplerOptions { Seed = seed, Scramble = true }),
         ["cmaes"] = seed => new CmaEsSampler(new CmaEsSamplerOptions { Seed = seed }),
+        ["auto"] = seed => new AutoSampler(new AutoSamplerOptions { Seed = seed }),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -231,7 +231,7 @@ internal static class AskTellCommands
             options = node is null ? null : yaml.Mapping(node, "--sampler-kwargs");
         }
 
-        var factory = SamplerFactory.Create(name ?? "tpe", new OptionReader(yaml, options, "sampler"), specs);
+        var factory = SamplerFactory.Create(name ?? "auto", new OptionReader(yaml, options, "sampler"), specs);
         if (yaml.Problems.Count > 0 || factory is null)
         {
             throw new UsageException(string.Join(Environment.NewLine, yaml.Problems));

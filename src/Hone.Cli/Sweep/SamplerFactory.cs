@@ -1,5 +1,6 @@
 using Hone.Distributions;
 using Hone.Samplers;
+using Hone.Samplers.Auto;
 using Hone.Samplers.CmaEs;
 using Hone.Samplers.Qmc;
 using Hone.Samplers.Tpe;
@@ -9,13 +10,26 @@ namespace Hone.Cli.Sweep;
 /// <summary>Sampler names in a sweep file and the options each takes (Optuna's names, in snake_case).</summary>
 internal static class SamplerFactory
 {
-    public static readonly IReadOnlyList<string> Names = ["tpe", "random", "qmc", "grid", "bruteforce", "cmaes"];
+    public static readonly IReadOnlyList<string> Names = ["auto", "tpe", "random", "qmc", "grid", "bruteforce", "cmaes"];
 
     /// <summary>Builds a factory for the named sampler, or returns null after recording problems.</summary>
     public static Func<ISampler>? Create(string name, OptionReader o, IReadOnlyList<ParameterSpec> parameters)
     {
         switch (name)
         {
+            case "auto":
+            {
+                o.Allow("seed", "gp_trials", "gp_max_dimensions");
+                var d = new AutoSamplerOptions();
+                var options = new AutoSamplerOptions
+                {
+                    Seed = o.Long("seed"),
+                    GaussianProcessTrials = o.Int("gp_trials", 0) ?? d.GaussianProcessTrials,
+                    GaussianProcessMaxDimensions = o.Int("gp_max_dimensions", 1) ?? d.GaussianProcessMaxDimensions,
+                };
+                return () => new AutoSampler(options);
+            }
+
             case "random":
             {
                 o.Allow("seed");

@@ -119,7 +119,7 @@ internal static partial class SweepReader
         var parameters = ReadParameters(yaml, map);
 
         var samplerNode = Get("sampler");
-        var (samplerName, samplerOptions) = ReadNamed(yaml, samplerNode, "sampler", "tpe");
+        var (samplerName, samplerOptions) = ReadNamed(yaml, samplerNode, "sampler", "auto");
         var createSampler = SamplerFactory.Create(samplerName, new OptionReader(yaml, samplerOptions, "sampler", samplerNode), parameters);
 
         var prunerNode = Get("pruner");

@@ -7,7 +7,7 @@ using Hone.MLNet.SearchSpaces;
 using Hone.MLNet.Statistics;
 using Hone.MLNet.Validation;
 using Hone.Pruners;
-using Hone.Samplers.Tpe;
+using Hone.Samplers.Auto;
 using Hone.Studies;
 using Hone.Trials;
 using Microsoft.ML;
@@ -118,7 +118,7 @@ public sealed class MLNetTuner
         {
             Name = options.StudyName,
             Direction = metric.Direction(),
-            Sampler = options.Sampler ?? new TpeSampler(new TpeSamplerOptions { Seed = seeds.Sampler }),
+            Sampler = options.Sampler ?? new AutoSampler(new AutoSamplerOptions { Seed = seeds.Sampler }),
             Pruner = options.Pruner ?? DefaultPruner(),
             Storage = options.Storage,
             StorageUrl = options.StorageUrl,

@@ -59,7 +59,7 @@ public sealed class TuneOptions
     public int Seed { get; init; }
 
     /// <summary>The sampler.</summary>
-    /// <value>Null: TPE seeded from <see cref="Seed"/>.</value>
+    /// <value>Null: the <see cref="Hone.Samplers.Auto.AutoSampler"/> seeded from <see cref="Seed"/>.</value>
     public ISampler? Sampler { get; init; }
 
     /// <summary>The pruner that stops a trial after some folds; folds are reported at steps 0, 1, ....</summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Hone.Distributions;
 using Hone.Pruners;
 using Hone.Samplers;
-using Hone.Samplers.Tpe;
+using Hone.Samplers.Auto;
 using Hone.Storage;
 using Hone.Trials;
 
@@ -412,8 +412,8 @@ public sealed partial class Study : IDisposable, IAsyncDisposable
                 "or to the study that asked it.", nameof(trial));
     }
 
-    /// <summary>The sampler a study uses when none is given: TPE, as in Optuna.</summary>
-    private static ISampler DefaultSampler() => new TpeSampler();
+    /// <summary>The sampler a study uses when none is given: the <see cref="AutoSampler"/>, which picks an algorithm per trial.</summary>
+    private static ISampler DefaultSampler() => new AutoSampler();
 
     /// <summary>
     /// Checks that a parameter keeps a compatible distribution across the study's trials (a categorical's

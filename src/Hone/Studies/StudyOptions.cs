@@ -20,7 +20,7 @@ public sealed class StudyOptions
     public IReadOnlyList<StudyDirection>? Directions { get; init; }
 
     /// <summary>The sampler.</summary>
-    /// <value>Null uses a <see cref="Samplers.Tpe.TpeSampler"/> with default options and a random seed.</value>
+    /// <value>Null uses an <see cref="Samplers.Auto.AutoSampler"/> with default options and a random seed (Gaussian process, TPE or CMA-ES, chosen per trial).</value>
     public ISampler? Sampler { get; init; }
 
     /// <summary>The pruner.</summary>

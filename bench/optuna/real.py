@@ -67,7 +67,8 @@ class MlnetServer:
     def loss(self, problem, params):
         if self._process is None:
             if not self._command:
-                raise SystemExit("an ML.NET problem needs --mlnet-server (the command of Hone.Bench real-eval-server)")
+                raise SystemExit("an ML.NET problem needs --mlnet-server (the command of Hone.Bench real-eval-server) "
+                                 "or a Release build of bench/Hone.Bench")
             self._process = subprocess.Popen(
                 self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
         self._process.stdin.write(json.dumps({"problem": problem["name"], "params": params}) + "\n")
@@ -113,6 +114,7 @@ def init_worker(problems_path, mlnet_command):
     global _evaluator
     quiet()
     _evaluator = Evaluator(rp.load_spec(problems_path), mlnet_command)
+    rp.import_modules(_evaluator.spec)
 
 
 def run_one(job):
@@ -141,6 +143,14 @@ def run_one(job):
     }
 
 
+def default_mlnet_server(problem_file):
+    """The Release build of Hone.Bench, when there is one (the C# driver always passes its own command)."""
+    apphost = os.path.join(rp.BENCH, "Hone.Bench", "bin", "Release", "net10.0", "Hone.Bench")
+    if not os.path.exists(apphost):
+        return None
+    return [apphost, "real-eval-server", "--problem-file", os.path.abspath(problem_file)]
+
+
 def check(path):
     """Replays the C# side's configurations through Optuna trials (see the module's doc)."""
     with open(path, encoding="utf-8") as f:
@@ -166,12 +176,13 @@ def main():
     parser.add_argument("--out", help="JSON-lines file to write")
     parser.add_argument("--jobs", type=int, default=1, help="runs in parallel (processes)")
     parser.add_argument("--mlnet-server", default=None,
-                        help="JSON array: the command that starts Hone.Bench real-eval-server (ML.NET problems)")
+                        help="JSON array: the command that starts Hone.Bench real-eval-server (ML.NET problems); "
+                             "default: the Release build under bench/Hone.Bench/bin")
     parser.add_argument("--check", default=None, help="JSON-lines file of C#-side configurations to replay")
     args = parser.parse_args()
 
     quiet()
-    mlnet_command = json.loads(args.mlnet_server) if args.mlnet_server else None
+    mlnet_command = json.loads(args.mlnet_server) if args.mlnet_server else default_mlnet_server(args.problem_file)
     init_worker(args.problem_file, mlnet_command)
     if args.check:
         check(args.check)

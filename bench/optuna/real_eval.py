@@ -25,6 +25,7 @@ def main():
     parser.add_argument("--problems", default=rp.PROBLEMS_JSON)
     args = parser.parse_args()
     spec = rp.load_spec(args.problems)
+    rp.import_modules(spec)
     for line in sys.stdin:
         line = line.strip()
         if not line:

@@ -10,6 +10,8 @@ namespace Hone.Bench.Commands;
 /// </summary>
 internal static class RealEvalServerCommand
 {
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public const string Usage = "real-eval-server [--problem-file bench/real_problems.json]   (ML.NET losses, JSON lines on stdin/stdout)";
 
     public static int Run(BenchArgs args)
@@ -36,11 +38,11 @@ internal static class RealEvalServerCommand
                 var problem = set.Problems.FirstOrDefault(p => p.Name == name && p.Evaluator == "mlnet")
                     ?? throw new FormatException($"unknown ML.NET problem \"{name}\"; known: {string.Join(", ", set.Problems.Where(p => p.Evaluator == "mlnet").Select(p => p.Name))}.");
                 var values = problem.ParseParams(doc.RootElement.GetProperty("params"));
-                answer = JsonSerializer.Serialize(new { loss = evaluator.Loss(problem, values) });
+                answer = JsonSerializer.Serialize(new { loss = evaluator.Loss(problem, values) }, Json);
             }
             catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or UsageException)
             {
-                answer = JsonSerializer.Serialize(new { error = e.Message });
+                answer = JsonSerializer.Serialize(new { error = e.Message }, Json);
             }
 
             answers.WriteLine(answer);

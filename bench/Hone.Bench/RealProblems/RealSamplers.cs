@@ -1,3 +1,4 @@
+using Hone.Bench.Cli;
 using Hone.Bench.Samplers;
 using Hone.Samplers;
 using Hone.Samplers.Tpe;
@@ -17,5 +18,14 @@ internal static class RealSamplers
     public static ISampler Create(string name, long seed) =>
         name == Default ? new TpeSampler(new TpeSamplerOptions { Seed = seed }) : SamplerRegistry.Create(name, seed);
 
-    public static void ThrowIfUnknown(IEnumerable<string> names) => SamplerRegistry.ThrowIfUnknown(names.Where(n => n != Default));
+    public static void ThrowIfUnknown(IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (!Names.Contains(name))
+            {
+                throw new UsageException($"Unknown Hone sampler \"{name}\" in --samplers; available: {string.Join(", ", Names)}.");
+            }
+        }
+    }
 }

@@ -16,6 +16,9 @@ internal static class Program
           {TpeOverheadCommand.Usage}
           {FunctionsCommand.Usage}
           {PrunerCommand.Usage}
+          {RealSuiteCommand.Usage}
+          {RealReportCommand.Usage}
+          {RealEvalServerCommand.Usage}
         """;
 
     public static int Main(string[] args)
@@ -31,6 +34,9 @@ internal static class Program
                 "tpe-overhead" => TpeOverheadCommand.Run(parsed),
                 "functions" => FunctionsCommand.Run(parsed),
                 "pruners" => PrunerCommand.Run(parsed),
+                "real" => RealSuiteCommand.Run(parsed),
+                "real-report" => RealReportCommand.Run(parsed),
+                "real-eval-server" => RealEvalServerCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
             };

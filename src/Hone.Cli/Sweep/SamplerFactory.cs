@@ -19,13 +19,14 @@ internal static class SamplerFactory
         {
             case "auto":
             {
-                o.Allow("seed", "gp_trials", "gp_max_dimensions");
+                o.Allow("seed", "gp_trials", "gp_max_dimensions", "gp_patience");
                 var d = new AutoSamplerOptions();
                 var options = new AutoSamplerOptions
                 {
                     Seed = o.Long("seed"),
                     GaussianProcessTrials = o.Int("gp_trials", 0) ?? d.GaussianProcessTrials,
                     GaussianProcessMaxDimensions = o.Int("gp_max_dimensions", 1) ?? d.GaussianProcessMaxDimensions,
+                    GaussianProcessPatience = o.Int("gp_patience", 1),
                 };
                 return () => new AutoSampler(options);
             }

@@ -23,8 +23,9 @@ namespace Hone.Samplers.Auto;
 /// <item>A study where more trials were pruned than completed (a pruner decides most trials) goes to TPE, which ranks
 /// pruned trials by their last report; a Gaussian process learns from complete trials only.</item>
 /// <item>A static space of at most <see cref="AutoSamplerOptions.GaussianProcessMaxDimensions"/> parameters with fewer
-/// than <see cref="AutoSamplerOptions.GaussianProcessTrials"/> complete trials: <see cref="GpSampler"/>, the most
-/// sample-efficient while trials are few (it starts quasi-random). Categorical parameters have their own kernel.</item>
+/// than <see cref="AutoSamplerOptions.GaussianProcessTrials"/> complete trials, where the search has not stalled (see
+/// <see cref="AutoSamplerOptions.GaussianProcessPatience"/>): <see cref="GpSampler"/>, the most sample-efficient while
+/// trials are few (it starts quasi-random). Categorical parameters have their own kernel.</item>
 /// <item>Past that, a space of two or more numeric parameters and no categorical one: <see cref="CmaEsSampler"/>,
 /// warm-started from the trials so far (WS-CMA-ES), cheap per trial and strong on long continuous runs.</item>
 /// <item>Otherwise TPE.</item>
@@ -39,6 +40,8 @@ public sealed class AutoSampler : ISampler
 {
     /// <summary>The trial system attribute holding the algorithm chosen for the trial (<c>gp</c>, <c>tpe</c>, <c>cmaes</c> or <c>random</c>).</summary>
     public const string ChoiceKey = "auto:sampler";
+
+    private const int GpStartupTrials = 10;
 
     private readonly ConditionalWeakTable<Study, StudyState> _states = [];
     private readonly AutoSamplerOptions _options;
@@ -61,7 +64,7 @@ public sealed class AutoSampler : ISampler
         _options = options;
         Seed = options.Seed ?? SeededRandom.NewSeed();
         _random = new RandomSampler(Seed);
-        _gp = new GpSampler(new GpSamplerOptions { Seed = Seed, IndependentSampler = _random });
+        _gp = new GpSampler(new GpSamplerOptions { Seed = Seed, StartupTrials = GpStartupTrials, IndependentSampler = _random });
         _tpe = new TpeSampler(new TpeSamplerOptions { Seed = Seed, Multivariate = true, Group = true, ConstantLiar = true });
         _cmaEs = new CmaEsSampler(new CmaEsSamplerOptions { Seed = Seed, WarmStart = true, IndependentSampler = _random });
     }
@@ -81,6 +84,9 @@ public sealed class AutoSampler : ISampler
         var shape = _states.GetValue(study, _ => new StudyState()).Shape;
         lock (shape.Gate)
         {
+            shape.Maximize = study.Direction == StudyDirection.Maximize;
+            shape.StallStart = GpStartupTrials;
+            shape.StallWindow = _options.GaussianProcessPatience ?? (10 + (2 * shape.Space.Count));
             shape.Update(study.GetTrials());
             return Choose(shape, _options);
         }
@@ -94,7 +100,7 @@ public sealed class AutoSampler : ISampler
         }
 
         var dimensions = shape.Space.Count;
-        if (dimensions <= options.GaussianProcessMaxDimensions && shape.Complete < options.GaussianProcessTrials)
+        if (dimensions <= options.GaussianProcessMaxDimensions && shape.Complete < options.GaussianProcessTrials && !shape.Stalled)
         {
             return AutoSamplerChoice.GaussianProcess;
         }

@@ -13,8 +13,17 @@ public sealed class AutoSamplerOptions
     public int GaussianProcessTrials { get; init; } = 200;
 
     /// <summary>The largest number of jointly sampled parameters searched with a Gaussian process.</summary>
-    /// <value>24. Larger spaces go to TPE, whose cost grows linearly with the dimension and which needs no model fit.</value>
-    public int GaussianProcessMaxDimensions { get; init; } = 24;
+    /// <value>8. In more dimensions a GP with a hundred trials or so over-explores the boundary of the box (measured on a
+    /// 10-dimensional sphere and on levy10, docs/benchmarks.md); CMA-ES (numeric spaces) or TPE take those.</value>
+    public int GaussianProcessMaxDimensions { get; init; } = 8;
+
+    /// <summary>
+    /// How many complete trials in a row may fail to improve the best value (by 0.1% of the range of values seen) before
+    /// the Gaussian process hands the study over, counted after its quasi-random start.
+    /// </summary>
+    /// <value>Null for 10 + 2d with d parameters. A stalled GP has usually converged, or is stuck on a surface it models
+    /// badly (a narrow curved valley, a plateau); CMA-ES warm-started from the trials, or TPE, go on from there.</value>
+    public int? GaussianProcessPatience { get; init; }
 
     /// <summary>What is wrong with these options, every problem in one message, or null when they are valid.</summary>
     public string? Problems()
@@ -23,6 +32,11 @@ public sealed class AutoSamplerOptions
         if (GaussianProcessTrials < 0)
         {
             problems.Add($"GaussianProcessTrials is {GaussianProcessTrials}; it must be 0 or more.");
+        }
+
+        if (GaussianProcessPatience is < 1)
+        {
+            problems.Add($"GaussianProcessPatience is {GaussianProcessPatience}; it must be 1 or more, or null for the default.");
         }
 
         if (GaussianProcessMaxDimensions < 1)

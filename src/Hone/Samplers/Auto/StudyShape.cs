@@ -18,6 +18,26 @@ internal sealed class StudyShape
     private int _prefixPruned;
     private bool _prefixConditional;
     private bool _prefixAnyFinished;
+    private double _best = double.NaN;
+    private double _low = double.PositiveInfinity;
+    private double _high = double.NegativeInfinity;
+    private int _sinceImprovement;
+    private int _prefixCompleteSeen;
+
+    /// <summary>Whether the objective is maximized (the stall test needs to know which way is better).</summary>
+    public bool Maximize { get; set; }
+
+    /// <summary>The number of trials without improvement, after the first <see cref="StallStart"/> complete ones, that marks a stall.</summary>
+    public int StallWindow { get; set; } = int.MaxValue;
+
+    /// <summary>The number of complete trials before which no stall is counted.</summary>
+    public int StallStart { get; set; }
+
+    /// <summary>
+    /// Whether, at some point, <see cref="StallWindow"/> complete trials in a row (in trial order, once all earlier trials
+    /// finished) failed to improve the best value by 0.1% of the range of values seen. Once set it stays set.
+    /// </summary>
+    public bool Stalled { get; private set; }
 
     public object Gate { get; } = new();
 
@@ -41,6 +61,7 @@ internal sealed class StudyShape
 
         while (_prefixLength < trials.Count && trials[_prefixLength].State.IsFinished())
         {
+            TrackStall(trials[_prefixLength]);
             Add(trials[_prefixLength], _prefixSpace, _prefixNames, ref _prefixComplete, ref _prefixPruned, ref _prefixConditional,
                 ref _prefixAnyFinished);
             _prefixLength++;
@@ -66,8 +87,39 @@ internal sealed class StudyShape
         Space = space;
     }
 
+    private void TrackStall(FrozenTrial trial)
+    {
+        if (trial.State != TrialState.Complete || trial.Values is not { Count: 1 } values || !double.IsFinite(values[0]))
+        {
+            return;
+        }
+
+        var v = Maximize ? -values[0] : values[0];
+        _prefixCompleteSeen++;
+        _low = Math.Min(_low, v);
+        _high = Math.Max(_high, v);
+        if (double.IsNaN(_best) || v < _best - (1e-3 * (_high - _low)))
+        {
+            _best = double.IsNaN(_best) ? v : Math.Min(_best, v);
+            _sinceImprovement = 0;
+            return;
+        }
+
+        _best = Math.Min(_best, v);
+        if (_prefixCompleteSeen > StallStart && ++_sinceImprovement >= StallWindow)
+        {
+            Stalled = true;
+        }
+    }
+
     private void Reset()
     {
+        _best = double.NaN;
+        _low = double.PositiveInfinity;
+        _high = double.NegativeInfinity;
+        _sinceImprovement = 0;
+        _prefixCompleteSeen = 0;
+        Stalled = false;
         _prefixSpace.Clear();
         _prefixNames.Clear();
         _prefixLength = 0;

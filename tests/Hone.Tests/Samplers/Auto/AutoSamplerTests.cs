@@ -47,7 +47,7 @@ public class AutoSamplerTests
     [Fact]
     public void CmaEsAfterTheGaussianProcess_StartsNearTheBestRegion()
     {
-        var study = Study.Create(new StudyOptions { Sampler = new AutoSampler(new AutoSamplerOptions { Seed = 2, GaussianProcessTrials = 30 }) });
+        var study = Study.Create(new StudyOptions { Sampler = new AutoSampler(new AutoSamplerOptions { Seed = 2, GaussianProcessTrials = 30, GaussianProcessPatience = 1000 }) });
         study.Optimize(t => Math.Pow(t.SuggestFloat("x", -50, 50) - 20, 2) + Math.Pow(t.SuggestFloat("y", -50, 50) + 30, 2),
             new OptimizeOptions { Trials = 30 });
         var bestBefore = study.BestValue;
@@ -59,6 +59,26 @@ public class AutoSamplerTests
         // A cold CMA-ES would start at the box's centre (0, 0): value 1,300, with a spread of 1/6 of the range.
         var median = cma.Select(t => t.Value!.Value).Order().ElementAt(cma.Count / 2);
         Assert.True(median < 400, $"median of the first CMA-ES trials {median} (best before {bestBefore}): not warm-started");
+    }
+
+    [Fact]
+    public void StalledGaussianProcess_HandsOverToCmaEs()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new AutoSampler(new AutoSamplerOptions { Seed = 11, GaussianProcessPatience = 5 }) });
+        study.Optimize(t => Math.Round(t.SuggestFloat("x", 0, 1) + t.SuggestFloat("y", 0, 1)) > 0 ? 1 : 0, new OptimizeOptions { Trials = 40 });
+        var choices = study.Trials.Select(ChoiceOf).ToList();
+        var firstCma = choices.IndexOf("cmaes");
+        Assert.True(firstCma > 10 && firstCma <= 25, $"first CMA-ES trial #{firstCma}: {string.Join(",", choices)}");
+        Assert.All(choices.Skip(firstCma), c => Assert.Equal("cmaes", c));
+    }
+
+    [Fact]
+    public void ImprovingGaussianProcess_IsNotStopped()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new AutoSampler(new AutoSamplerOptions { Seed = 12, GaussianProcessPatience = 3 }) });
+        var n = 0;
+        study.Optimize(t => { t.SuggestFloat("x", 0, 1); t.SuggestFloat("y", 0, 1); return -n++; }, new OptimizeOptions { Trials = 30 });
+        Assert.All(study.Trials, t => Assert.Equal("gp", ChoiceOf(t)));
     }
 
     [Fact]
@@ -103,8 +123,8 @@ public class AutoSamplerTests
     [Fact]
     public void LargeNumericSpace_SkipsTheGaussianProcess()
     {
-        var study = Study.Create(new StudyOptions { Sampler = new AutoSampler(new AutoSamplerOptions { Seed = 6, GaussianProcessMaxDimensions = 3 }) });
-        study.Optimize(t => Enumerable.Range(0, 5).Sum(i => Math.Pow(t.SuggestFloat($"x{i}", -1, 1), 2)), new OptimizeOptions { Trials = 8 });
+        var study = Study.Create(new StudyOptions { Sampler = new AutoSampler(new AutoSamplerOptions { Seed = 6 }) });
+        study.Optimize(t => Enumerable.Range(0, 9).Sum(i => Math.Pow(t.SuggestFloat($"x{i}", -1, 1), 2)), new OptimizeOptions { Trials = 8 });
         Assert.Equal("gp", ChoiceOf(study.Trials[0]));
         Assert.All(study.Trials.Skip(1), t => Assert.Equal("cmaes", ChoiceOf(t)));
     }

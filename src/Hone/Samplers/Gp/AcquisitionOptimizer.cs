@@ -51,9 +51,12 @@ internal sealed class AcquisitionOptimizer
     public double[] Maximize(double[] candidates, int count, IReadOnlyList<double[]> starts, int refine)
     {
         var scores = new double[count];
+        var variances = new double[count];
+        _gp.PredictMany(candidates, count, scores, variances);
+        Evaluations += count;
         for (var i = 0; i < count; i++)
         {
-            scores[i] = Score(candidates.AsSpan(i * _d, _d));
+            scores[i] = LogExpectedImprovement.Value(scores[i], variances[i], _best);
         }
 
         var order = Enumerable.Range(0, count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();

@@ -131,7 +131,8 @@ internal sealed class GpStudyState
         }
 
         var best = y.Max();
-        gp = WithFantasies(gp, space, trials, trial, y);
+        (gp, var believed) = WithFantasies(gp, space, trials, trial, y);
+        best = Math.Max(best, believed);
         var optimizer = new AcquisitionOptimizer(gp, space, best);
         var candidates = Candidates(space, trial.Number);
         var starts = Enumerable.Range(0, n).OrderByDescending(i => y[i]).ThenBy(i => i).Take(3)
@@ -244,10 +245,28 @@ internal sealed class GpStudyState
         Standardize(y);
         if (_options.WarpOutput)
         {
-            var lambda = YeoJohnson.FitLambda(y);
+            // Warp the distance from the best value (scaled, not centred, as HEBO scales before its power transform),
+            // so that a tail of very bad values is what the transformation pulls in.
+            var best = y.Max();
+            var z = new double[n];
             for (var i = 0; i < n; i++)
             {
-                y[i] = YeoJohnson.Transform(y[i], lambda);
+                z[i] = best - y[i];
+            }
+
+            // In units of a lower quartile of the distances, so that the good points are not all squeezed into the
+            // transformation's linear part near 0 when a few values are huge.
+            var positive = z.Where(v => v > 0).Order().ToArray();
+            var unit = positive.Length > 0 ? positive[positive.Length / 4] : 1;
+            for (var i = 0; i < n; i++)
+            {
+                z[i] /= unit;
+            }
+
+            var lambda = YeoJohnson.FitLambda(z);
+            for (var i = 0; i < n; i++)
+            {
+                y[i] = -YeoJohnson.Transform(z[i], lambda);
             }
 
             Standardize(y);
@@ -322,9 +341,10 @@ internal sealed class GpStudyState
     /// <summary>
     /// Kriging believer (Ginsbourger, Le Riche and Carraro, "Kriging is well-suited to parallelize optimization", 2010):
     /// conditions on the points of the trials still running, each at the posterior mean, so that concurrent trials are
-    /// not proposed the same point.
+    /// not proposed the same point. The believed values count as observed: the incumbent is the best of them and the
+    /// observations, or improving on the mean where a trial is already running would still look promising.
     /// </summary>
-    private GaussianProcess WithFantasies(GaussianProcess gp, GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial, double[] y)
+    private (GaussianProcess Model, double BestBelieved) WithFantasies(GaussianProcess gp, GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial, double[] y)
     {
         var running = new SortedDictionary<int, double[]>();
         foreach (var t in trials)
@@ -343,9 +363,10 @@ internal sealed class GpStudyState
             }
         }
 
+        var believed = double.NegativeInfinity;
         if (running.Count == 0)
         {
-            return gp;
+            return (gp, believed);
         }
 
         var fantasy = gp.Clone(running.Count);
@@ -353,14 +374,15 @@ internal sealed class GpStudyState
         foreach (var point in running.Values)
         {
             var mean = fantasy.Predict(point).Mean;
-            if (fantasy.TryAdd(point))
+            if (fantasy.TryAddExact(point))
             {
                 outputs.Add(mean);
                 fantasy.SetOutputs(outputs.ToArray());
+                believed = Math.Max(believed, mean);
             }
         }
 
-        return fantasy;
+        return (fantasy, believed);
     }
 
     /// <summary>The quasi-random candidates for a trial: the scrambled Sobol points of the space shifted by a random vector of the trial (Cranley–Patterson rotation), on the grid.</summary>

@@ -9,7 +9,7 @@ namespace Hone.Samplers.Gp;
 internal sealed class AcquisitionOptimizer
 {
     private const int Rounds = 4;
-    private const int LbfgsIterations = 40;
+    private const int LbfgsIterations = 30;
 
     private readonly GaussianProcess _gp;
     private readonly GpSearchSpace _space;
@@ -136,7 +136,7 @@ internal sealed class AcquisitionOptimizer
             return -v;
         }
 
-        var (point, _) = BoundedMinimizer.Minimize(Objective, lower, upper, start, LbfgsIterations, 1e-7);
+        var (point, _) = BoundedMinimizer.Minimize(Objective, lower, upper, start, LbfgsIterations, 1e-6);
         for (var k = 0; k < m; k++)
         {
             trial[_relaxed[k]] = _space.Snap(_relaxed[k], point[k]);

@@ -14,6 +14,11 @@ internal sealed class GpStudyState
     /// <summary>The data size up to which the hyperparameters are refitted for every suggestion; beyond, when the data grew by 5%.</summary>
     internal const int RefitEveryTrialUpTo = 64;
 
+    /// <summary>The data size up to which every one of <see cref="GpSamplerOptions.Candidates"/> is scored; beyond, fewer, as (100/n)².</summary>
+    internal const int ScoringFullUpTo = 100;
+
+    private const int MinCandidates = 512;
+
     private readonly long _seed;
     private readonly GpSamplerOptions _options;
     private readonly HashSet<int> _included = [];
@@ -416,6 +421,14 @@ internal sealed class GpStudyState
         for (var j = 0; j < d; j++)
         {
             offsets[j] = shift.NextDouble();
+        }
+
+        // Scoring costs O(n²) a candidate; past 100 observations fewer candidates keep a suggestion's cost level
+        // (the local searches from the best ones and from the best observed points do the fine work).
+        var n = _numbers.Count;
+        if (n > ScoringFullUpTo)
+        {
+            count = Math.Min(count, Math.Max(MinCandidates, (int)(count * Math.Pow((double)ScoringFullUpTo / n, 2))));
         }
 
         var candidates = new double[count * d];

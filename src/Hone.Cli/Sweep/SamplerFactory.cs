@@ -1,6 +1,7 @@
 using Hone.Distributions;
 using Hone.Samplers;
 using Hone.Samplers.CmaEs;
+using Hone.Samplers.Gp;
 using Hone.Samplers.Qmc;
 using Hone.Samplers.Tpe;
 
@@ -9,7 +10,7 @@ namespace Hone.Cli.Sweep;
 /// <summary>Sampler names in a sweep file and the options each takes (Optuna's names, in snake_case).</summary>
 internal static class SamplerFactory
 {
-    public static readonly IReadOnlyList<string> Names = ["tpe", "random", "qmc", "grid", "bruteforce", "cmaes"];
+    public static readonly IReadOnlyList<string> Names = ["tpe", "random", "qmc", "grid", "bruteforce", "cmaes", "gp"];
 
     /// <summary>Builds a factory for the named sampler, or returns null after recording problems.</summary>
     public static Func<ISampler>? Create(string name, OptionReader o, IReadOnlyList<ParameterSpec> parameters)
@@ -106,6 +107,26 @@ internal static class SamplerFactory
                 }
 
                 return () => new CmaEsSampler(options);
+            }
+
+            case "gp":
+            {
+                o.Allow("seed", "startup_trials", "n_startup_trials", "deterministic_objective", "warp_output");
+                if (o.Get("startup_trials") is not null && o.Get("n_startup_trials") is not null)
+                {
+                    o.Problem("n_startup_trials", "sampler gp: give startup_trials or n_startup_trials (the same setting), not both");
+                    return null;
+                }
+
+                var d = new GpSamplerOptions();
+                var options = new GpSamplerOptions
+                {
+                    Seed = o.Long("seed"),
+                    StartupTrials = o.Int("startup_trials", 0) ?? o.Int("n_startup_trials", 0) ?? d.StartupTrials,
+                    DeterministicObjective = o.Bool("deterministic_objective") ?? d.DeterministicObjective,
+                    WarpOutput = o.Bool("warp_output") ?? d.WarpOutput,
+                };
+                return () => new GpSampler(options);
             }
 
             case "qmc":

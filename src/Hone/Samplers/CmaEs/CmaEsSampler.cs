@@ -84,9 +84,9 @@ public sealed class CmaEsSampler : ISampler
             assignment = state.Assign(trial.Number);
         }
 
-        study.SetTrialSystemAttr(trial, CmaEsStudyState.SpaceKey, assignment.Hash);
-        study.SetTrialSystemAttr(trial, CmaEsStudyState.GenerationKey, assignment.Generation);
-        study.SetTrialSystemAttr(trial, CmaEsStudyState.IndexKey, assignment.Index);
+        study.SetTrialSystemAttr(trial, CmaEsStudyState.SpaceKey, assignment.Space.HashJson);
+        study.SetTrialSystemAttr(trial, CmaEsStudyState.GenerationKey, JsonNumbers.Of(assignment.Generation));
+        study.SetTrialSystemAttr(trial, CmaEsStudyState.IndexKey, JsonNumbers.Of(assignment.Index));
     }
 
     /// <inheritdoc/>

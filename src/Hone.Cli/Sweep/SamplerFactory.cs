@@ -70,7 +70,7 @@ internal static class SamplerFactory
 
             case "cmaes":
             {
-                o.Allow("seed", "sigma0", "popsize", "use_separable_cma", "with_margin", "restart_strategy", "warm_start");
+                o.Allow("seed", "sigma0", "popsize", "use_separable_cma", "with_margin", "restart_strategy", "warm_start", "warm_start_gamma", "lr_adapt");
                 var restart = CmaEsRestart.None;
                 switch (o.String("restart_strategy"))
                 {
@@ -90,9 +90,18 @@ internal static class SamplerFactory
                     return null;
                 }
 
+                var gamma = o.Double("warm_start_gamma");
+                if (gamma is { } g && !(g > 0 && g <= 1))
+                {
+                    o.Problem("warm_start_gamma", $"sampler.warm_start_gamma is {g}; it must be the fraction of the best earlier trials to warm-start from, in (0, 1], such as 0.1 (the default)");
+                    return null;
+                }
+
                 var options = new CmaEsSamplerOptions
                 {
                     Seed = o.Long("seed"),
+                    WarmStartGamma = gamma ?? d.WarmStartGamma,
+                    LearningRateAdaptation = o.Bool("lr_adapt") ?? d.LearningRateAdaptation,
                     Sigma0 = sigma0 ?? d.Sigma0,
                     PopulationSize = o.Int("popsize", 2),
                     Separable = o.Bool("use_separable_cma") ?? d.Separable,

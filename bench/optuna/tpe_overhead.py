@@ -1,7 +1,8 @@
-"""Time per suggestion of Optuna's TPE with many completed trials, the counterpart of `Hone.Bench tpe-overhead`.
+"""Time per suggestion of Optuna's TPE or CMA-ES with many completed trials, the counterpart of `Hone.Bench tpe-overhead`.
 
-For each (trials, dims): a study with `trials` completed random trials of `dims` floats in [0, 1]
-(value = sum of squares, added with add_trials), then `--asks` timed rounds of ask() + suggest_float for
+For each (trials, dims): a study with `trials` completed trials of `dims` floats in [0, 1] (value = sum of
+squares): random ones added with add_trials (`--fill random`, the default) or ones the sampler proposed
+(`--fill sampler`: study.optimize for `trials` trials first), then `--asks` timed rounds of ask() + suggest_float for
 every parameter (tell is done after the timer stops). Prints JSON: one entry per configuration with the
 median and all timings in milliseconds.
 """
@@ -22,16 +23,20 @@ def make_sampler(name, seed):
         return optuna.samplers.TPESampler(seed=seed)
     if name == "tpe-multivariate":
         return optuna.samplers.TPESampler(seed=seed, multivariate=True)
-    raise SystemExit(f"unknown sampler {name!r}; known: tpe, tpe-multivariate")
+    if name == "cmaes":
+        return optuna.samplers.CmaEsSampler(seed=seed)
+    raise SystemExit(f"unknown sampler {name!r}; known: tpe, tpe-multivariate, cmaes")
 
 
-def measure(sampler_name, trials, dims, asks, seed):
+def measure(sampler_name, trials, dims, asks, seed, fill):
     rng = random.Random(seed)
     names = [f"x{i}" for i in range(dims)]
     distributions = {name: optuna.distributions.FloatDistribution(0.0, 1.0) for name in names}
     study = optuna.create_study(sampler=make_sampler(sampler_name, seed))
+    if fill == "sampler":
+        study.optimize(lambda t: sum(t.suggest_float(name, 0.0, 1.0) ** 2 for name in names), n_trials=trials)
     history = []
-    for _ in range(trials):
+    for _ in range(trials if fill == "random" else 0):
         params = {name: rng.random() for name in names}
         history.append(
             optuna.trial.create_trial(
@@ -53,6 +58,7 @@ def measure(sampler_name, trials, dims, asks, seed):
         "sampler": sampler_name,
         "trials": trials,
         "dims": dims,
+        "fill": fill,
         "median_ms": statistics.median(timings),
         "ms": timings,
     }
@@ -65,6 +71,7 @@ def main():
     parser.add_argument("--dims", default="5,20")
     parser.add_argument("--asks", type=int, default=20)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--fill", choices=["random", "sampler"], default="random")
     args = parser.parse_args()
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -74,7 +81,7 @@ def main():
     for sampler in args.samplers.split(","):
         for trials in map(int, args.trials.split(",")):
             for dims in map(int, args.dims.split(",")):
-                results.append(measure(sampler, trials, dims, args.asks, args.seed))
+                results.append(measure(sampler, trials, dims, args.asks, args.seed, args.fill))
     print(json.dumps({"optuna_version": optuna.__version__, "results": results}))
 
 

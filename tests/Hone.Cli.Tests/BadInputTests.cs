@@ -31,6 +31,15 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("sampler: {name: cmaes, lr_adapt: true}")]
+    [InlineData("sampler: {name: cmaes, warm_start: true, warm_start_gamma: 0.2, lr_adapt: false}")]
+    public async Task CmaesLearningRateAndWarmStartOptions_Check(string extraLine)
+    {
+        var result = await CheckAsync(Good + "\n" + extraLine + "\n");
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Theory]
     [InlineData("trails: 3", "sweep.yaml:8:1: unknown key \"trails\" in the sweep file; did you mean \"trials\"?")]
     [InlineData("jobs: two", "sweep.yaml:8:7: jobs must be an integer ≥ 1; got \"two\"")]
     [InlineData("jobs: 0", "sweep.yaml:8:7: jobs must be an integer ≥ 1; got 0")]
@@ -42,6 +51,10 @@ public sealed class BadInputTests : IDisposable
     [InlineData("sampler: {name: cmaes, restart_strategy: ipopp}", "sampler.restart_strategy \"ipopp\" is unknown; did you mean \"ipop\"?")]
     [InlineData("sampler: {name: auto, gp_trials: -1}", "sampler.gp_trials must be an integer ≥ 0; got -1")]
     [InlineData("sampler: {name: auto, gp_max_dimensions: 0}", "sampler.gp_max_dimensions must be an integer ≥ 1; got 0")]
+    [InlineData("sampler: {name: cmaes, warm_start_gamma: 0}", "sampler.warm_start_gamma is 0; it must be the fraction of the best earlier trials to warm-start from, in (0, 1]")]
+    [InlineData("sampler: {name: cmaes, warm_start_gamma: 1.5}", "sampler.warm_start_gamma is 1.5;")]
+    [InlineData("sampler: {name: cmaes, lr_adapt: sometimes}", "sampler.lr_adapt")]
+    [InlineData("sampler: {name: cmaes, lr_adpat: true}", "unknown key \"lr_adpat\" in sampler; did you mean \"lr_adapt\"?")]
     [InlineData("pruner: medain", "unknown pruner \"medain\"; did you mean \"median\"?")]
     [InlineData("pruner: {name: median, warmup_step: 2}", "unknown key \"warmup_step\" in pruner; did you mean \"warmup_steps\"?")]
     [InlineData("pruner: {name: percentile, percentile: 150}", "pruner percentile:")]

@@ -24,6 +24,7 @@ internal static class SamplerRegistry
         ["tpe-multivariate-group"] = seed => new TpeSampler(new TpeSamplerOptions { Seed = seed, Multivariate = true, Group = true }),
         ["qmc"] = seed => new QmcSampler(new QmcSamplerOptions { Seed = seed, Scramble = true }),
         ["cmaes"] = seed => new CmaEsSampler(new CmaEsSamplerOptions { Seed = seed }),
+        ["gp"] = seed => new Hone.Samplers.Gp.GpSampler(new Hone.Samplers.Gp.GpSamplerOptions { Seed = seed }),
         ["auto"] = seed => new AutoSampler(new AutoSamplerOptions { Seed = seed }),
     };
 

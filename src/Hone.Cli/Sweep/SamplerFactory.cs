@@ -2,6 +2,7 @@ using Hone.Distributions;
 using Hone.Samplers;
 using Hone.Samplers.Auto;
 using Hone.Samplers.CmaEs;
+using Hone.Samplers.Gp;
 using Hone.Samplers.Qmc;
 using Hone.Samplers.Tpe;
 
@@ -10,7 +11,7 @@ namespace Hone.Cli.Sweep;
 /// <summary>Sampler names in a sweep file and the options each takes (Optuna's names, in snake_case).</summary>
 internal static class SamplerFactory
 {
-    public static readonly IReadOnlyList<string> Names = ["auto", "tpe", "random", "qmc", "grid", "bruteforce", "cmaes"];
+    public static readonly IReadOnlyList<string> Names = ["auto", "tpe", "random", "qmc", "grid", "bruteforce", "cmaes", "gp"];
 
     /// <summary>Builds a factory for the named sampler, or returns null after recording problems.</summary>
     public static Func<ISampler>? Create(string name, OptionReader o, IReadOnlyList<ParameterSpec> parameters)
@@ -84,7 +85,7 @@ internal static class SamplerFactory
 
             case "cmaes":
             {
-                o.Allow("seed", "sigma0", "popsize", "use_separable_cma", "with_margin", "restart_strategy", "warm_start");
+                o.Allow("seed", "sigma0", "popsize", "use_separable_cma", "with_margin", "restart_strategy", "warm_start", "warm_start_gamma", "lr_adapt");
                 var restart = CmaEsRestart.None;
                 switch (o.String("restart_strategy"))
                 {
@@ -104,9 +105,18 @@ internal static class SamplerFactory
                     return null;
                 }
 
+                var gamma = o.Double("warm_start_gamma");
+                if (gamma is { } g && !(g > 0 && g <= 1))
+                {
+                    o.Problem("warm_start_gamma", $"sampler.warm_start_gamma is {g}; it must be the fraction of the best earlier trials to warm-start from, in (0, 1], such as 0.1 (the default)");
+                    return null;
+                }
+
                 var options = new CmaEsSamplerOptions
                 {
                     Seed = o.Long("seed"),
+                    WarmStartGamma = gamma ?? d.WarmStartGamma,
+                    LearningRateAdaptation = o.Bool("lr_adapt") ?? d.LearningRateAdaptation,
                     Sigma0 = sigma0 ?? d.Sigma0,
                     PopulationSize = o.Int("popsize", 2),
                     Separable = o.Bool("use_separable_cma") ?? d.Separable,
@@ -121,6 +131,26 @@ internal static class SamplerFactory
                 }
 
                 return () => new CmaEsSampler(options);
+            }
+
+            case "gp":
+            {
+                o.Allow("seed", "startup_trials", "n_startup_trials", "deterministic_objective", "warp_output");
+                if (o.Get("startup_trials") is not null && o.Get("n_startup_trials") is not null)
+                {
+                    o.Problem("n_startup_trials", "sampler gp: give startup_trials or n_startup_trials (the same setting), not both");
+                    return null;
+                }
+
+                var d = new GpSamplerOptions();
+                var options = new GpSamplerOptions
+                {
+                    Seed = o.Long("seed"),
+                    StartupTrials = o.Int("startup_trials", 0) ?? o.Int("n_startup_trials", 0) ?? d.StartupTrials,
+                    DeterministicObjective = o.Bool("deterministic_objective") ?? d.DeterministicObjective,
+                    WarpOutput = o.Bool("warp_output") ?? d.WarpOutput,
+                };
+                return () => new GpSampler(options);
             }
 
             case "qmc":

@@ -7,11 +7,21 @@ namespace Hone.Studies;
 /// The study's in-memory copy of its trials, kept current by asking the storage only for the trials that
 /// changed since the last version seen, so that samplers read history without reloading it.
 /// </summary>
+/// <remarks>
+/// A change replaces the changed trials in the cache's own arrays (by number, each trial's state in a compact array
+/// beside it). A list handed out is a snapshot that never changes; the next one after a change shares the first
+/// snapshot's chunks before the first changed trial and rebuilds only the rest (<see cref="TrialSnapshotList"/>), so a
+/// change to a recent trial (a system attribute, a param, a new trial) costs about a chunk, not the whole history.
+/// </remarks>
 internal sealed class TrialCache(IStorage storage, long studyId)
 {
+    private const int AllStates = (1 << 5) - 1;
+
     private readonly Lock _gate = new();
-    private readonly List<FrozenTrial?> _byNumber = [];
     private readonly Dictionary<int, FilteredView> _views = [];
+    private FrozenTrial?[] _byNumber = [];
+    private byte[] _stateBits = [];
+    private int _count;
     private long _version = -1;
     private long _refreshes;
 
@@ -38,29 +48,31 @@ internal sealed class TrialCache(IStorage storage, long studyId)
 
         if (mask == 0)
         {
-            mask = (1 << 5) - 1;
+            mask = AllStates;
         }
 
         lock (_gate)
         {
             Refresh();
-            if (_views.TryGetValue(mask, out var view) && view.Generation == _refreshes)
+            if (!_views.TryGetValue(mask, out var view))
+            {
+                view = new FilteredView();
+                _views[mask] = view;
+            }
+            else if (view.Generation == _refreshes)
             {
                 return view.Trials;
             }
 
-            var list = new List<FrozenTrial>(_byNumber.Count);
-            foreach (var t in _byNumber)
-            {
-                if (t is not null && (mask & (1 << (int)t.State)) != 0)
-                {
-                    list.Add(t);
-                }
-            }
-
-            var trials = list.AsReadOnly();
-            _views[mask] = new FilteredView(_refreshes, trials);
-            return trials;
+            var old = view.Trials;
+            // Whole chunks before the first changed trial are shared; the rest is rescanned from the first trial of its chunk.
+            var keep = old.LowerBound(view.DirtyFrom) >> TrialSnapshotList.ChunkBits << TrialSnapshotList.ChunkBits;
+            var from = keep < old.Count ? Math.Min(old[keep].Number, view.DirtyFrom) : view.DirtyFrom;
+            var rebuilt = old.Continue(keep, Scan(mask, from));
+            view.Trials = rebuilt;
+            view.Generation = _refreshes;
+            view.DirtyFrom = int.MaxValue;
+            return rebuilt;
         }
     }
 
@@ -69,7 +81,19 @@ internal sealed class TrialCache(IStorage storage, long studyId)
         lock (_gate)
         {
             Refresh();
-            return number >= 0 && number < _byNumber.Count ? _byNumber[number] : null;
+            return number >= 0 && number < _count ? _byNumber[number] : null;
+        }
+    }
+
+    /// <summary>The cached trials from number <paramref name="from"/> on whose state is in <paramref name="mask"/>.</summary>
+    private IEnumerable<FrozenTrial> Scan(int mask, int from)
+    {
+        for (var n = Math.Max(0, from); n < _count; n++)
+        {
+            if ((mask & _stateBits[n]) != 0)
+            {
+                yield return _byNumber[n]!;
+            }
         }
     }
 
@@ -81,19 +105,48 @@ internal sealed class TrialCache(IStorage storage, long studyId)
             return;
         }
 
+        var firstChanged = int.MaxValue;
         foreach (var t in changes.Trials)
         {
-            while (_byNumber.Count <= t.Number)
+            firstChanged = Math.Min(firstChanged, t.Number);
+            if (t.Number >= _count)
             {
-                _byNumber.Add(null);
+                Grow(t.Number + 1);
             }
 
             _byNumber[t.Number] = t;
+            _stateBits[t.Number] = (byte)(1 << (int)t.State);
+        }
+
+        foreach (var view in _views.Values)
+        {
+            view.DirtyFrom = Math.Min(view.DirtyFrom, firstChanged);
         }
 
         _version = changes.Version;
         _refreshes++;
     }
 
-    private sealed record FilteredView(long Generation, IReadOnlyList<FrozenTrial> Trials);
+    private void Grow(int count)
+    {
+        if (count > _byNumber.Length)
+        {
+            var capacity = Math.Max(count, Math.Max(16, _byNumber.Length * 2));
+            Array.Resize(ref _byNumber, capacity);
+            Array.Resize(ref _stateBits, capacity);
+        }
+
+        // Numbers between the old count and the new trial stay unknown (null, no state bit) until the storage reports them.
+        _count = count;
+    }
+
+    /// <summary>The last snapshot of one set of states, and the first trial number that changed since it was taken.</summary>
+    private sealed class FilteredView
+    {
+        public TrialSnapshotList Trials { get; set; } = TrialSnapshotList.Empty;
+
+        public long Generation { get; set; } = -1;
+
+        public int DirtyFrom { get; set; }
+    }
 }

@@ -13,26 +13,33 @@ namespace Hone.Samplers.CmaEs;
 /// </summary>
 /// <remarks>
 /// <para>The search runs in the unit box: each numeric parameter is mapped to [0, 1] (log parameters in log space,
-/// integer and stepped ones with half a step of padding at each end). The first mean is the box's centre (or, with
-/// <see cref="CmaEsSamplerOptions.WarmStart"/>, the best trial the sampler did not propose) and the step size
-/// <see cref="CmaEsSamplerOptions.Sigma0"/> of the range. A candidate outside the box is redrawn up to ten times, then
-/// clipped to the box. Integer and stepped parameters are rounded to their grid, with the margin of Hamano et al. (2022)
-/// so they keep moving (<see cref="CmaEsSamplerOptions.WithMargin"/>); log-scaled integers, whose cells differ in width,
-/// are rounded without a margin.</para>
+/// integer and stepped ones with half a step of padding at each end). The first mean is the box's centre and the step
+/// size <see cref="CmaEsSamplerOptions.Sigma0"/> of the range, or, with <see cref="CmaEsSamplerOptions.SourceTrials"/>
+/// (a related study's trials) or <see cref="CmaEsSamplerOptions.WarmStart"/> (this study's trials from another sampler,
+/// such as a GP or TPE phase before CMA-ES takes over), mean, step size and covariance are WS-CMA-ES's estimate from the
+/// best of those trials (Nomura et al. 2021). A candidate outside the box is redrawn up to ten times, then clipped to
+/// the box. Integer and stepped parameters are rounded to their grid, with the margin of Hamano et al. (2022): a
+/// per-parameter factor on the step and a mean correction keep the chance of leaving the current value at least
+/// 1/(nλ) (<see cref="CmaEsSamplerOptions.WithMargin"/>); log-scaled integers, whose cells differ in width, are rounded
+/// without a margin. With <see cref="CmaEsSamplerOptions.LearningRateAdaptation"/>, the learning rates of the mean and
+/// covariance follow the signal-to-noise ratio of their updates (LRA-CMA-ES, Nomura, Akimoto and Ono 2023), for noisy and
+/// multimodal objectives.</para>
 /// <para>The sampler writes nothing but three system attributes per trial (<c>cma:generation</c>, <c>cma:index</c>,
 /// <c>cma:space</c>) and keeps no state of its own that the study's trials do not determine: it rebuilds the search by
 /// replaying the completed generations. A generation is told once λ of its trials are complete (the first λ to
 /// complete); candidate k of generation g depends only on the seed, g, k and the replayed state, so another process, or
-/// a resumed study, with the same seed continues the same generation. Each new trial takes the next candidate index of
-/// the current generation, so workers of one process never duplicate a candidate; across processes two trials can take
-/// the same index only when they start at the same moment.</para>
+/// a resumed study, with the same seed continues the same generation. Trials without these attributes (another
+/// sampler's, added or enqueued ones), or with values of another shape, are never taken for the sampler's own. Each new
+/// trial takes the next candidate index of the current generation, so workers of one process never duplicate a
+/// candidate; across processes two trials can take the same index only when they start at the same moment.</para>
 /// <para>The joint space is the numeric parameters every complete trial has with the same distribution. Categorical
 /// parameters, parameters outside that space, every trial while the space has fewer than two parameters (as in
 /// Optuna), and multi-objective studies go to <see cref="CmaEsSamplerOptions.IndependentSampler"/>. Failed and pruned
 /// trials are ignored.</para>
 /// <para>Restarts (<see cref="CmaEsSamplerOptions.Restart"/>) follow IPOP (Auger and Hansen 2005) and BIPOP (Hansen
 /// 2009) when a standard termination criterion holds; without them a converged run goes on sampling around its mean.
-/// Warm starting from a related study's distribution (WS-CMA-ES) and learning-rate adaptation are not implemented.</para>
+/// Learning rates and margin factors are part of the replayed state, so a resumed study or another process continues
+/// them exactly.</para>
 /// </remarks>
 public sealed class CmaEsSampler : ISampler
 {
@@ -84,9 +91,9 @@ public sealed class CmaEsSampler : ISampler
             assignment = state.Assign(trial.Number);
         }
 
-        study.SetTrialSystemAttr(trial, CmaEsStudyState.SpaceKey, assignment.Hash);
-        study.SetTrialSystemAttr(trial, CmaEsStudyState.GenerationKey, assignment.Generation);
-        study.SetTrialSystemAttr(trial, CmaEsStudyState.IndexKey, assignment.Index);
+        study.SetTrialSystemAttr(trial, CmaEsStudyState.SpaceKey, assignment.Space.HashJson);
+        study.SetTrialSystemAttr(trial, CmaEsStudyState.GenerationKey, JsonNumbers.Of(assignment.Generation));
+        study.SetTrialSystemAttr(trial, CmaEsStudyState.IndexKey, JsonNumbers.Of(assignment.Index));
     }
 
     /// <inheritdoc/>

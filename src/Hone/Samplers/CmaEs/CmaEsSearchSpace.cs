@@ -31,6 +31,7 @@ internal sealed class CmaEsSearchSpace : IReadOnlyDictionary<string, Distributio
         }
 
         Hash = Fnv(key.ToString());
+        HashJson = JsonNumbers.Make(Hash);
     }
 
     /// <summary>The parameters, sorted by name.</summary>
@@ -44,6 +45,9 @@ internal sealed class CmaEsSearchSpace : IReadOnlyDictionary<string, Distributio
 
     /// <summary>Identifies the space in trials' system attributes, so generations of a changed space are not mixed up.</summary>
     public long Hash { get; }
+
+    /// <summary><see cref="Hash"/> as the JSON of the system attribute, made once.</summary>
+    public System.Text.Json.JsonElement HashJson { get; }
 
     public int Count => _all.Count;
 

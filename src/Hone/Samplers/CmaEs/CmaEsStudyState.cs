@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Hone.Distributions;
 using Hone.Trials;
-using MathNet.Numerics.Distributions;
 
 namespace Hone.Samplers.CmaEs;
 
@@ -23,6 +23,9 @@ internal sealed class CmaEsStudyState
     private readonly CmaEsRestart _restart;
     private readonly Dictionary<int, Assignment> _assigned = [];
     private readonly bool _warmStart;
+    private readonly bool _lrAdapt;
+    private readonly double _warmStartGamma;
+    private readonly IReadOnlyList<FrozenTrial>? _sourceTrials;
     private readonly HashSet<int> _folded = [];
     private readonly List<FrozenTrial> _untagged = [];
     private readonly Dictionary<long, int> _firstTagged = [];
@@ -47,6 +50,9 @@ internal sealed class CmaEsStudyState
         _margin = options.WithMargin;
         _restart = options.Restart;
         _warmStart = options.WarmStart;
+        _lrAdapt = options.LearningRateAdaptation;
+        _warmStartGamma = options.WarmStartGamma;
+        _sourceTrials = options.SourceTrials;
     }
 
     public Lock Gate { get; } = new();
@@ -172,54 +178,80 @@ internal sealed class CmaEsStudyState
         _lambda0 = _popSize ?? (4 + (int)Math.Floor(3 * Math.Log(space.Count)));
         var mean = new double[space.Count];
         Array.Fill(mean, 0.5);
-        if (_warmStart && BestUntagged(space, maximize) is { } best)
+        var sigma = _sigma0;
+        double[,]? cov = null;
+        if (WarmStartEstimate(space, maximize) is { } ws)
         {
+            (mean, sigma, cov) = ws;
             for (var i = 0; i < mean.Length; i++)
             {
-                mean[i] = Math.Clamp(space.ToUnit(i, best.InternalParams[space.Names[i]]), 0, 1);
+                mean[i] = Math.Clamp(mean[i], 0, 1);
             }
         }
 
-        Run = new CmaEsRun(space.Count, _lambda0, mean, _sigma0, _separable);
+        Run = new CmaEsRun(space.Count, _lambda0, mean, sigma, _separable, cov, _lrAdapt);
     }
 
     /// <summary>
-    /// The best complete trial the sampler did not propose (added, enqueued, or sampled before the joint space was known)
-    /// that has every parameter of <paramref name="space"/> and started before the space's first proposed trial.
+    /// WS-CMA-ES's initial distribution (<see cref="CmaEsWarmStart"/>) from the source trials if any of them fit the
+    /// space, else, with warm start on, from the complete trials of this study the sampler did not propose (added,
+    /// enqueued, sampled by another sampler or before the joint space was known) that have every parameter of
+    /// <paramref name="space"/> and started before the space's first proposed trial; null for neither.
     /// </summary>
-    private FrozenTrial? BestUntagged(CmaEsSearchSpace space, bool maximize)
+    private (double[] Mean, double Sigma, double[,] Cov)? WarmStartEstimate(CmaEsSearchSpace space, bool maximize)
     {
-        var before = _firstTagged.TryGetValue(space.Hash, out var first) ? first : int.MaxValue;
-        FrozenTrial? best = null;
-        foreach (var t in _untagged)
+        var points = new List<(double[] X, double Value, int Order)>();
+        if (_sourceTrials is not null)
         {
-            if (t.Number >= before || double.IsNaN(t.Values![0]) || !HasSpace(t, space))
+            for (var k = 0; k < _sourceTrials.Count; k++)
             {
-                continue;
-            }
-
-            if (best is null || (maximize ? t.Values[0] > best.Values![0] : t.Values[0] < best.Values![0]) ||
-                (t.Values[0] == best.Values![0] && t.Number < best.Number))
-            {
-                best = t;
+                if (Point(_sourceTrials[k], space, maximize, inRangeOnly: true) is { } p)
+                {
+                    points.Add((p.X, p.Value, k));
+                }
             }
         }
 
-        return best;
+        if (points.Count == 0 && _warmStart)
+        {
+            var before = _firstTagged.TryGetValue(space.Hash, out var first) ? first : int.MaxValue;
+            foreach (var t in _untagged)
+            {
+                if (t.Number < before && Point(t, space, maximize, inRangeOnly: false) is { } p)
+                {
+                    points.Add((p.X, p.Value, t.Number));
+                }
+            }
+        }
+
+        return CmaEsWarmStart.Estimate(points, _warmStartGamma);
     }
 
-    private static bool HasSpace(FrozenTrial t, CmaEsSearchSpace space)
+    /// <summary>
+    /// A complete single-objective trial as a point of the unit box and its value to minimize, or null when it lacks a
+    /// parameter of the space (or has it with another distribution, unless <paramref name="inRangeOnly"/>: then any
+    /// numeric distribution whose value lies inside the space's range will do, as for a related study's trials).
+    /// </summary>
+    private static (double[] X, double Value)? Point(FrozenTrial t, CmaEsSearchSpace space, bool maximize, bool inRangeOnly)
     {
-        for (var i = 0; i < space.Count; i++)
+        if (t.State != TrialState.Complete || t.Values is not { Count: 1 } values || double.IsNaN(values[0]))
         {
-            if (!t.Distributions.TryGetValue(space.Names[i], out var d) || !d.Equals(space.Distributions[i]) ||
-                !t.InternalParams.ContainsKey(space.Names[i]))
-            {
-                return false;
-            }
+            return null;
         }
 
-        return true;
+        var x = new double[space.Count];
+        for (var i = 0; i < space.Count; i++)
+        {
+            if (!t.InternalParams.TryGetValue(space.Names[i], out var v) || !t.Distributions.TryGetValue(space.Names[i], out var d) ||
+                (inRangeOnly ? d is CategoricalDistribution || !space.Distributions[i].Contains(v) : !d.Equals(space.Distributions[i])))
+            {
+                return null;
+            }
+
+            x[i] = Math.Clamp(space.ToUnit(i, v), 0, 1);
+        }
+
+        return (x, maximize ? -values[0] : values[0]);
     }
 
     /// <summary>Adds a finished trial to the joint space (if complete) and to its generation's record (if the sampler tagged it).</summary>
@@ -313,7 +345,7 @@ internal sealed class CmaEsStudyState
         var run = Run!;
         var n = Space!.Count;
         var rng = SeededRandom.ForTrial(_seed, k, "cma:" + g);
-        var scale = MarginScale(run);
+        var scale = run.MarginFactors;
         Span<double> z = stackalloc double[n];
         var y = new double[n];
         var x = new double[n];
@@ -353,36 +385,6 @@ internal sealed class CmaEsStudyState
         return x;
     }
 
-    /// <summary>
-    /// The margin (Hamano et al. 2022) as a floor on the marginal standard deviation of integer and stepped coordinates:
-    /// the chance of leaving the current value's cell stays at least α = 1/(nλ) even with the mean at the cell's centre.
-    /// The factor widens only the sampled step, not the learned covariance.
-    /// </summary>
-    private double[] MarginScale(CmaEsRun run)
-    {
-        var n = Space!.Count;
-        var scale = new double[n];
-        Array.Fill(scale, 1.0);
-        if (!_margin)
-        {
-            return scale;
-        }
-
-        var alpha = 1.0 / (n * run.Lambda);
-        var quantile = Normal.InvCDF(0, 1, 1 - (alpha / 2));
-        for (var i = 0; i < n; i++)
-        {
-            var w = Space.CellWidths[i];
-            if (w > 0)
-            {
-                var floor = w / 2 / quantile;
-                scale[i] = Math.Max(1, floor / run.MarginalStd(i));
-            }
-        }
-
-        return scale;
-    }
-
     private void TellGeneration(List<(FrozenTrial Trial, int Index)> members, bool maximize)
     {
         var run = Run!;
@@ -396,7 +398,7 @@ internal sealed class CmaEsStudyState
         var fitness = new double[lambda];
         var order = new int[lambda];
         var n = Space!.Count;
-        var scale = MarginScale(run);
+        var scale = run.MarginFactors;
         for (var j = 0; j < lambda; j++)
         {
             var (trial, k) = members[j];
@@ -425,6 +427,11 @@ internal sealed class CmaEsStudyState
         }
 
         run.Tell(sorted, fitness[0], fitness[lambda - 1]);
+        if (_margin)
+        {
+            run.ApplyMargin(Space.CellWidths, 1.0 / (n * lambda));
+        }
+
         Generation++;
         if (_runIsSmall)
         {
@@ -470,7 +477,7 @@ internal sealed class CmaEsStudyState
             _runIsSmall = false;
         }
 
-        Run = new CmaEsRun(n, lambda, mean, sigma, _separable);
+        Run = new CmaEsRun(n, lambda, mean, sigma, _separable, lrAdapt: _lrAdapt);
     }
 
     private bool Matches(FrozenTrial trial, double[] x)
@@ -497,10 +504,9 @@ internal sealed class CmaEsStudyState
             return false;
         }
 
-        generation = g.GetInt32();
-        index = k.GetInt32();
-        hash = s.GetInt64();
-        return true;
+        // Another sampler's (or a hand-written) attribute of the same name that is not a number is not a tag.
+        return g.ValueKind == JsonValueKind.Number && k.ValueKind == JsonValueKind.Number && s.ValueKind == JsonValueKind.Number &&
+               g.TryGetInt32(out generation) && k.TryGetInt32(out index) && s.TryGetInt64(out hash) && generation >= 0 && index >= 0;
     }
 
     /// <summary>The finished trials of one generation: the complete ones with their candidate index, and the largest index taken.</summary>

@@ -9,7 +9,7 @@ namespace Hone.Samplers.Gp;
 internal sealed class AcquisitionOptimizer
 {
     private const int Rounds = 4;
-    private const int LbfgsIterations = 40;
+    private const int LbfgsIterations = 30;
 
     private readonly GaussianProcess _gp;
     private readonly GpSearchSpace _space;
@@ -51,9 +51,12 @@ internal sealed class AcquisitionOptimizer
     public double[] Maximize(double[] candidates, int count, IReadOnlyList<double[]> starts, int refine)
     {
         var scores = new double[count];
+        var variances = new double[count];
+        _gp.PredictMany(candidates, count, scores, variances);
+        Evaluations += count;
         for (var i = 0; i < count; i++)
         {
-            scores[i] = Score(candidates.AsSpan(i * _d, _d));
+            scores[i] = LogExpectedImprovement.Value(scores[i], variances[i], _best);
         }
 
         var order = Enumerable.Range(0, count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
@@ -133,7 +136,7 @@ internal sealed class AcquisitionOptimizer
             return -v;
         }
 
-        var (point, _) = BoundedMinimizer.Minimize(Objective, lower, upper, start, LbfgsIterations, 1e-7);
+        var (point, _) = BoundedMinimizer.Minimize(Objective, lower, upper, start, LbfgsIterations, 1e-6);
         for (var k = 0; k < m; k++)
         {
             trial[_relaxed[k]] = _space.Snap(_relaxed[k], point[k]);

@@ -26,7 +26,8 @@ public sealed class GpSamplerOptions
     public bool WarpOutput { get; init; }
 
     /// <summary>How many quasi-random candidates the acquisition function is scored at before local refinement.</summary>
-    /// <value>2,048.</value>
+    /// <value>2,048 (as Optuna's GPSampler).</value>
+    /// <remarks>Beyond 100 observations, where scoring a candidate costs O(n²), fewer are scored: this many times (100/n)², and at least 512.</remarks>
     public int Candidates { get; init; } = 2048;
 
     /// <summary>How many of the best candidates are refined by local optimisation (the three best observed points are refined too).</summary>

@@ -14,6 +14,11 @@ internal sealed class GpStudyState
     /// <summary>The data size up to which the hyperparameters are refitted for every suggestion; beyond, when the data grew by 5%.</summary>
     internal const int RefitEveryTrialUpTo = 64;
 
+    /// <summary>The data size up to which every one of <see cref="GpSamplerOptions.Candidates"/> is scored; beyond, fewer, as (100/n)².</summary>
+    internal const int ScoringFullUpTo = 100;
+
+    private const int MinCandidates = 512;
+
     private readonly long _seed;
     private readonly GpSamplerOptions _options;
     private readonly HashSet<int> _included = [];
@@ -131,7 +136,8 @@ internal sealed class GpStudyState
         }
 
         var best = y.Max();
-        gp = WithFantasies(gp, space, trials, trial, y);
+        (gp, var believed) = WithFantasies(gp, space, trials, trial, y);
+        best = Math.Max(best, believed);
         var optimizer = new AcquisitionOptimizer(gp, space, best);
         var candidates = Candidates(space, trial.Number);
         var starts = Enumerable.Range(0, n).OrderByDescending(i => y[i]).ThenBy(i => i).Take(3)
@@ -244,10 +250,28 @@ internal sealed class GpStudyState
         Standardize(y);
         if (_options.WarpOutput)
         {
-            var lambda = YeoJohnson.FitLambda(y);
+            // Warp the distance from the best value (scaled, not centred, as HEBO scales before its power transform),
+            // so that a tail of very bad values is what the transformation pulls in.
+            var best = y.Max();
+            var z = new double[n];
             for (var i = 0; i < n; i++)
             {
-                y[i] = YeoJohnson.Transform(y[i], lambda);
+                z[i] = best - y[i];
+            }
+
+            // In units of a lower quartile of the distances, so that the good points are not all squeezed into the
+            // transformation's linear part near 0 when a few values are huge.
+            var positive = z.Where(v => v > 0).Order().ToArray();
+            var unit = positive.Length > 0 ? positive[positive.Length / 4] : 1;
+            for (var i = 0; i < n; i++)
+            {
+                z[i] /= unit;
+            }
+
+            var lambda = YeoJohnson.FitLambda(z);
+            for (var i = 0; i < n; i++)
+            {
+                y[i] = -YeoJohnson.Transform(z[i], lambda);
             }
 
             Standardize(y);
@@ -322,9 +346,10 @@ internal sealed class GpStudyState
     /// <summary>
     /// Kriging believer (Ginsbourger, Le Riche and Carraro, "Kriging is well-suited to parallelize optimization", 2010):
     /// conditions on the points of the trials still running, each at the posterior mean, so that concurrent trials are
-    /// not proposed the same point.
+    /// not proposed the same point. The believed values count as observed: the incumbent is the best of them and the
+    /// observations, or improving on the mean where a trial is already running would still look promising.
     /// </summary>
-    private GaussianProcess WithFantasies(GaussianProcess gp, GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial, double[] y)
+    private (GaussianProcess Model, double BestBelieved) WithFantasies(GaussianProcess gp, GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial, double[] y)
     {
         var running = new SortedDictionary<int, double[]>();
         foreach (var t in trials)
@@ -343,9 +368,10 @@ internal sealed class GpStudyState
             }
         }
 
+        var believed = double.NegativeInfinity;
         if (running.Count == 0)
         {
-            return gp;
+            return (gp, believed);
         }
 
         var fantasy = gp.Clone(running.Count);
@@ -353,14 +379,15 @@ internal sealed class GpStudyState
         foreach (var point in running.Values)
         {
             var mean = fantasy.Predict(point).Mean;
-            if (fantasy.TryAdd(point))
+            if (fantasy.TryAddExact(point))
             {
                 outputs.Add(mean);
                 fantasy.SetOutputs(outputs.ToArray());
+                believed = Math.Max(believed, mean);
             }
         }
 
-        return fantasy;
+        return (fantasy, believed);
     }
 
     /// <summary>The quasi-random candidates for a trial: the scrambled Sobol points of the space shifted by a random vector of the trial (Cranley–Patterson rotation), on the grid.</summary>
@@ -394,6 +421,14 @@ internal sealed class GpStudyState
         for (var j = 0; j < d; j++)
         {
             offsets[j] = shift.NextDouble();
+        }
+
+        // Scoring costs O(n²) a candidate; past 100 observations fewer candidates keep a suggestion's cost level
+        // (the local searches from the best ones and from the best observed points do the fine work).
+        var n = _numbers.Count;
+        if (n > ScoringFullUpTo)
+        {
+            count = Math.Min(count, Math.Max(MinCandidates, (int)(count * Math.Pow((double)ScoringFullUpTo / n, 2))));
         }
 
         var candidates = new double[count * d];

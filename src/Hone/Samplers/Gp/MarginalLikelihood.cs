@@ -146,7 +146,8 @@ internal sealed class MarginalLikelihood
         var bestValue = double.PositiveInfinity;
         foreach (var start in starts)
         {
-            var (point, value) = BoundedMinimizer.Minimize(Evaluate, lo, hi, Free(start), maxIterations, 1e-5);
+            // Per observation, so that the tolerances mean the same whatever the amount of data.
+            var (point, value) = BoundedMinimizer.Minimize(EvaluatePerPoint, lo, hi, Free(start), maxIterations, 1e-4);
             if (value < bestValue)
             {
                 bestValue = value;
@@ -154,7 +155,18 @@ internal sealed class MarginalLikelihood
             }
         }
 
-        return best is null || !double.IsFinite(bestValue) || bestValue >= 1e300 ? null : ToHyperparameters(best);
+        return best is null || !double.IsFinite(bestValue) || bestValue >= 1e299 ? null : ToHyperparameters(best);
+    }
+
+    private double EvaluatePerPoint(double[] free, double[] gradient)
+    {
+        var value = Evaluate(free, gradient);
+        for (var i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] /= _n;
+        }
+
+        return value / _n;
     }
 
     /// <summary>The negative log posterior at the free parameters <paramref name="free"/>; writes its gradient into <paramref name="gradient"/>.</summary>

@@ -153,6 +153,25 @@ public class GpModelTests
     }
 
     [Fact]
+    public void PredictingInBlocks_MatchesPredictingOneByOne()
+    {
+        var (x, y, n) = Data(40, 3, 5);
+        var h = new KernelHyperparameters([1, 0.5, 2], 0, Math.Log(1e-3));
+        var gp = GaussianProcess.Create(h, [false, false, true], x, n)!;
+        gp.SetOutputs(y);
+        var (points, _, count) = Data(45, 3, 6);
+        var means = new double[count];
+        var variances = new double[count];
+        gp.PredictMany(points, count, means, variances);
+        for (var i = 0; i < count; i++)
+        {
+            var (m, v) = gp.Predict(points.AsSpan(i * 3, 3));
+            Assert.Equal(m, means[i], 1e-9);
+            Assert.Equal(v, variances[i], 1e-9);
+        }
+    }
+
+    [Fact]
     public void DuplicatedPoints_WithoutNoise_AreFactoredWithJitter()
     {
         var x = new double[20 * 2];

@@ -137,7 +137,9 @@ public class GpSamplerTests
             for (var j = 0; j < i; j++)
             {
                 var distance = Math.Sqrt(Math.Pow(running[i].X - running[j].X, 2) + Math.Pow(running[i].Y - running[j].Y, 2));
-                Assert.True(distance > 1e-3, $"running trials {j} and {i} were proposed ({running[j]}) and ({running[i]})");
+                // Without the believer, every trial would climb to the same maximum of the acquisition (to ~1e-6).
+                var bound = i == 1 ? 1e-2 : 1e-4;
+                Assert.True(distance > bound, $"running trials {j} and {i} were proposed ({running[j]}) and ({running[i]})");
             }
         }
     }
@@ -244,6 +246,22 @@ public class GpSamplerTests
         var (state, _) = sampler.StateFor(study, study.Trials[^1]);
         Assert.NotNull(state.Hyperparameters);
         Assert.Equal(7, state.Fits);
+
+        // With 80 observations, refits wait until the data grew by 5%; in between the factor is extended.
+        var many = Gp(17);
+        var big = Study.Create(new StudyOptions { Sampler = many });
+        var d = new Dictionary<string, Distribution> { ["x1"] = new FloatDistribution(-5, 10), ["x2"] = new FloatDistribution(0, 15) };
+        var rng = new SeededRandom(17);
+        for (var i = 0; i < 80; i++)
+        {
+            var p = new Dictionary<string, object?> { ["x1"] = -5 + (15 * rng.NextDouble()), ["x2"] = 15 * rng.NextDouble() };
+            big.AddTrial(FrozenTrial.Create(p, d, [(double)p["x1"]! + (double)p["x2"]!]));
+        }
+
+        big.Optimize(Branin, new OptimizeOptions { Trials = 6 });
+        var (bigState, _) = many.StateFor(big, big.Trials[^1]);
+        Assert.Equal(85, bigState.DataCount);
+        Assert.Equal(2, bigState.Fits);
     }
 
     [Fact]

@@ -45,8 +45,8 @@ public sealed class CmaEsSamplerOptions
     /// (a random, TPE or GP phase before CMA-ES takes over the study), or sampled before the joint space was known, that
     /// have every parameter of the space and started before the first trial the sampler proposed. The mean, step size and
     /// covariance come from the best <see cref="WarmStartGamma"/> of them as in WS-CMA-ES (Nomura et al. 2021): the mean
-    /// is their average, σ²C = 0.1²I + their covariance (in the unit box). <see cref="SourceTrials"/>, when some fit,
-    /// take precedence.
+    /// is their average, σ²C = 0.1²I + their covariance (in the unit box). With fewer than ten such trials the run starts
+    /// cold, at the centre: a few trials locate nothing. <see cref="SourceTrials"/>, when some fit, take precedence.
     /// </remarks>
     public bool WarmStart { get; init; }
 

@@ -192,6 +192,9 @@ internal sealed class CmaEsStudyState
         Run = new CmaEsRun(space.Count, _lambda0, mean, sigma, _separable, cov, _lrAdapt);
     }
 
+    /// <summary>The fewest earlier trials of the study that <see cref="CmaEsSamplerOptions.WarmStart"/> estimates a start from; with fewer the run starts cold.</summary>
+    internal const int MinimumWarmStartTrials = 10;
+
     /// <summary>
     /// WS-CMA-ES's initial distribution (<see cref="CmaEsWarmStart"/>) from the source trials if any of them fit the
     /// space, else, with warm start on, from the complete trials of this study the sampler did not propose (added,
@@ -221,6 +224,13 @@ internal sealed class CmaEsStudyState
                 {
                     points.Add((p.X, p.Value, t.Number));
                 }
+            }
+
+            // A handful of earlier trials (one quasi-random trial before the space was known) say where to look no better
+            // than the box's centre, and would give a tiny initial step around a random point.
+            if (points.Count < MinimumWarmStartTrials)
+            {
+                points.Clear();
             }
         }
 

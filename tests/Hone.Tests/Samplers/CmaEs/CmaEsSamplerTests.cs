@@ -193,7 +193,11 @@ public class CmaEsSamplerTests
         var sampler = new CmaEsSampler(new CmaEsSamplerOptions { Seed = 18, WarmStart = warmStart });
         var study = Study.Create(new StudyOptions { Sampler = sampler });
         var d = new Dictionary<string, Distribution> { ["x0"] = new FloatDistribution(-5, 5), ["x1"] = new FloatDistribution(-5, 5) };
-        study.AddTrial(FrozenTrial.Create(new Dictionary<string, object?> { ["x0"] = 0.0, ["x1"] = 0.0 }, d, [2.0]));
+        for (var i = 0; i < CmaEsStudyState.MinimumWarmStartTrials - 1; i++)
+        {
+            study.AddTrial(FrozenTrial.Create(new Dictionary<string, object?> { ["x0"] = i - 4.0, ["x1"] = 0.0 }, d, [2.0 + i]));
+        }
+
         study.AddTrial(FrozenTrial.Create(new Dictionary<string, object?> { ["x0"] = 4.0, ["x1"] = -3.0 }, d, [1.0]));
         study.Optimize(t => Sphere(t, 2), new OptimizeOptions { Trials = 1 });
         var mean = sampler.StateOf(study).Run!.Mean.ToArray();

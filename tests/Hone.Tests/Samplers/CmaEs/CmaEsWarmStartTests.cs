@@ -63,6 +63,20 @@ public class CmaEsWarmStartTests
     }
 
     [Fact]
+    public void WarmStart_FromFewerThanTenTrials_StartsCold()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(7) });
+        study.Optimize(Shifted, new OptimizeOptions { Trials = CmaEsStudyState.MinimumWarmStartTrials - 1 });
+        var cma = new CmaEsSampler(new CmaEsSamplerOptions { Seed = 8, WarmStart = true });
+        var resumed = Study.Load(new StudyOptions { Name = study.Name, Storage = study.Storage, Sampler = cma });
+        resumed.Optimize(Shifted, new OptimizeOptions { Trials = 2 });
+
+        var run = cma.StateOf(resumed).Run!;
+        Assert.All(run.Mean.ToArray(), m => Assert.Equal(0.5, m, 12));
+        Assert.Equal(1.0 / 6, run.Sigma, 12);
+    }
+
+    [Fact]
     public void SourceTrials_SetTheInitialDistribution()
     {
         var source = Study.Create(new StudyOptions { Sampler = new RandomSampler(5) });

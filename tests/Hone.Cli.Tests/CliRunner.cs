@@ -73,6 +73,24 @@ public sealed class TempFolder : IDisposable
 
     public string StorageUrl => "sqlite:///" + Db;
 
+    /// <summary>A small valid sweep file (two parameters, three trials) that bad-input tests change one line of.</summary>
+    public const string GoodSweep = """
+        study: s
+        metric: loss
+        parameters:
+          lr: {type: float, low: 0.001, high: 1, log: true}
+          opt: [adam, sgd]
+        command: [./train.sh, "{lr}"]
+        trials: 3
+        """;
+
+    /// <summary>Writes <paramref name="yaml"/> as sweep.yaml and runs <c>hone check</c> on it.</summary>
+    public async Task<CliResult> CheckAsync(string yaml)
+    {
+        Write("sweep.yaml", yaml);
+        return await CliRunner.RunAsync("check", this["sweep.yaml"]);
+    }
+
     /// <summary>Writes a file (a sweep file, or a script made executable when it starts with #!).</summary>
     public string Write(string name, string text)
     {

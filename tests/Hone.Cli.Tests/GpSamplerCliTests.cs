@@ -5,25 +5,13 @@ namespace Hone.Cli.Tests;
 
 public sealed class GpSamplerCliTests : IDisposable
 {
-    private const string Good = """
-        study: s
-        metric: loss
-        parameters:
-          lr: {type: float, low: 0.001, high: 1, log: true}
-          opt: [adam, sgd]
-        command: [./train.sh, "{lr}"]
-        trials: 3
-        """;
+    private const string Good = TempFolder.GoodSweep;
 
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
-    private async Task<CliResult> CheckAsync(string yaml)
-    {
-        _dir.Write("sweep.yaml", yaml);
-        return await CliRunner.RunAsync("check", _dir["sweep.yaml"]);
-    }
+    private Task<CliResult> CheckAsync(string yaml) => _dir.CheckAsync(yaml);
 
     [Theory]
     [InlineData("sampler: gp")]

@@ -15,15 +15,7 @@ public sealed class SweepFuzzTests
 
     private static readonly string[] InlineSeeds =
     [
-        """
-        study: s
-        metric: loss
-        parameters:
-          lr: {type: float, low: 0.001, high: 1, log: true}
-          opt: [adam, sgd]
-        command: [./train.sh, "{lr}"]
-        trials: 3
-        """,
+        TempFolder.GoodSweep,
         """
         study: conditional
         storage: inmemory

@@ -147,13 +147,6 @@ public sealed class CmaEsSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trial);
-        var s = StateOf(study);
-        lock (s.Gate)
-        {
-            // From now on the trial's system attributes in the storage say which candidate it took.
-            s.Forget(trial.Number);
-        }
-
         _independent.AfterTrial(study, trial, state, values);
     }
 

@@ -72,8 +72,6 @@ internal sealed class CmaEsStudyState
     /// <summary>The candidate this sampler gave the trial, if it did.</summary>
     public bool TryGetAssignment(int trialNumber, out Assignment assignment) => _assigned.TryGetValue(trialNumber, out assignment!);
 
-    public void Forget(int trialNumber) => _assigned.Remove(trialNumber);
-
     /// <summary>
     /// Brings the space and the run up to date with <paramref name="trials"/> (the study's, ordered by number). Finished
     /// trials never change, so each is folded in once; a refresh costs O(trials started or finished since the last one).
@@ -107,6 +105,9 @@ internal sealed class CmaEsStudyState
             {
                 Fold(t);
                 _folded.Add(t.Number);
+
+                // Only now: a list taken before the trial ended may not show the candidate it took.
+                _assigned.Remove(t.Number);
             }
 
             if (finished && settling)

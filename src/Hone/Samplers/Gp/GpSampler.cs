@@ -143,19 +143,8 @@ public sealed class GpSampler : ISampler
     /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
     {
-        ArgumentNullException.ThrowIfNull(study);
-        ArgumentNullException.ThrowIfNull(trial);
-        if (_states.TryGetValue(study, out var states))
-        {
-            foreach (var s in states.Values)
-            {
-                lock (s.Gate)
-                {
-                    s.Forget(trial.Number);
-                }
-            }
-        }
-
+        // The proposal made to this trial stays a fantasy until a trial list shows the trial finished: another
+        // worker's list, taken before this trial ended, may still show it running without its parameters.
         _independent.AfterTrial(study, trial, state, values);
     }
 

@@ -112,9 +112,6 @@ internal sealed class GpStudyState
         return Space;
     }
 
-    /// <summary>Forgets the proposal made to a trial that ended.</summary>
-    public void Forget(int trialNumber) => _pending.Remove(trialNumber);
-
     /// <summary>
     /// The next point for <paramref name="trial"/> in the model's coordinates, or null when the GP cannot say anything
     /// useful (no finite outputs, or all of them tied) and the caller falls back to quasi-random sampling.

@@ -145,6 +145,23 @@ public class GpSamplerTests
     }
 
     [Fact]
+    public void ParallelWorkers_WithAnInstantObjective_NeverGetTheSamePoint()
+    {
+        // A worker whose trial ends between another worker's reading of the trials and its proposal must still see that
+        // trial's point: it was once forgotten at the end of the trial, and two workers got the same point.
+        for (var seed = 0; seed < 8; seed++)
+        {
+            var study = Study.Create(new StudyOptions { Sampler = Gp(40 + seed, startup: 5) });
+            study.Optimize(
+                t => Math.Pow(t.SuggestFloat("x", -5, 5) - 1, 2) + Math.Pow(t.SuggestFloat("y", -5, 5) + 2, 2) + Math.Pow(t.SuggestInt("k", 0, 10) - 3, 2),
+                new OptimizeOptions { Trials = 40, Parallelism = 4 });
+            var repeated = study.Trials.GroupBy(t => (t.Params["x"], t.Params["y"], t.Params["k"])).Where(g => g.Count() > 1)
+                .Select(g => string.Join(" and ", g.Select(t => $"#{t.Number}")));
+            Assert.True(!repeated.Any(), $"seed {40 + seed}: same point for trials {string.Join("; ", repeated)}");
+        }
+    }
+
+    [Fact]
     public void RunningTrialsOfAnotherProcess_AreTakenIntoAccount()
     {
         var storage = new Hone.Storage.InMemoryStorage();

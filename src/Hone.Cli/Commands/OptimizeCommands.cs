@@ -77,35 +77,10 @@ internal static class OptimizeCommands
 
         return storageOverride is null
             ? sweep
-            : new SweepFile
-            {
-                Path = sweep.Path,
-                StudyName = sweep.StudyName,
-                Storage = SweepReader.ResolveStorage(storageOverride, Environment.CurrentDirectory),
-                Directions = sweep.Directions,
-                Metrics = sweep.Metrics,
-                SamplerName = sweep.SamplerName,
-                CreateSampler = sweep.CreateSampler,
-                PrunerName = sweep.PrunerName,
-                CreatePruner = sweep.CreatePruner,
-                Parameters = sweep.Parameters,
-                Argv = sweep.Argv,
-                Shell = sweep.Shell,
-                ShellCommand = sweep.ShellCommand,
-                WorkingDirectory = sweep.WorkingDirectory,
-                Environment = sweep.Environment,
-                Result = sweep.Result,
-                Trials = sweep.Trials,
-                Timeout = sweep.Timeout,
-                Jobs = sweep.Jobs,
-                TrialTimeout = sweep.TrialTimeout,
-                Retries = sweep.Retries,
-                GracePeriod = sweep.GracePeriod,
-                LogDirectory = sweep.LogDirectory,
-            };
+            : sweep with { Storage = SweepReader.ResolveStorage(storageOverride, Environment.CurrentDirectory) };
     }
 
-    private static RunDisplay CreateDisplay(CliContext context, bool quiet, bool json)
+    internal static RunDisplay CreateDisplay(CliContext context, bool quiet, bool json)
     {
         if (quiet)
         {

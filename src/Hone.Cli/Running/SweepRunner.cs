@@ -7,8 +7,12 @@ using Hone.Trials;
 
 namespace Hone.Cli.Running;
 
-/// <summary>Settings of one <c>hone optimize</c> run that come from the command line.</summary>
-internal sealed record RunSettings(int? Trials, int? Jobs, TimeSpan? Timeout, bool RequeueInterrupted);
+/// <summary>Settings of one <c>hone optimize</c> (or <c>hone worker</c>) run that come from the command line.</summary>
+/// <param name="Drain">
+/// After the interrupt, how long running trials may go on to finish before they are stopped (<c>hone worker --drain</c>);
+/// null stops them at once.
+/// </param>
+internal sealed record RunSettings(int? Trials, int? Jobs, TimeSpan? Timeout, bool RequeueInterrupted, TimeSpan? Drain = null);
 
 /// <summary>
 /// The optimize loop of the CLI: <c>jobs</c> workers, each asking the study for a trial, running the program
@@ -18,6 +22,9 @@ internal sealed class SweepRunner
 {
     /// <summary>System attribute of a trial stopped by Ctrl+C: it does not count toward the sweep's trial budget.</summary>
     public const string InterruptedKey = "hone_interrupted";
+
+    /// <summary>Study system attribute holding the sweep file the study runs (its text and path), for <c>hone worker</c>.</summary>
+    public const string SweepKey = "hone:sweep";
 
     /// <summary>
     /// How often a running trial's heartbeat is recorded, so that runs on other machines can tell it is alive (a run on
@@ -62,6 +69,23 @@ internal sealed class SweepRunner
 
     private async Task<int> RunAsync(Study study, CancellationToken interrupt, CancellationToken killNow)
     {
+        RecordSweep(study);
+
+        // Running trials are stopped on the interrupt itself, or, when draining, once the drain time has passed.
+        using var stopRunning = CancellationTokenSource.CreateLinkedTokenSource(killNow);
+        using var onInterrupt = interrupt.Register(() =>
+        {
+            if (_settings.Drain is { } drain && drain > TimeSpan.Zero)
+            {
+                _display.Note($"no new trials; running trials have {drain.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s to finish before they are stopped and queued again");
+                stopRunning.CancelAfter(drain);
+            }
+            else
+            {
+                stopRunning.Cancel();
+            }
+        });
+
         // Trials of a hone process that is gone: found at once on this machine (its process no longer exists), after
         // the heartbeat grace period from elsewhere. With retries, each is enqueued again.
         foreach (var stale in study.FailStaleTrials())
@@ -92,7 +116,7 @@ internal sealed class SweepRunner
         var workers = new Task[jobs];
         for (var i = 0; i < jobs; i++)
         {
-            workers[i] = Task.Run(() => WorkerAsync(study, state, target, deadline, interrupt, killNow), CancellationToken.None);
+            workers[i] = Task.Run(() => WorkerAsync(study, state, target, deadline, interrupt, stopRunning.Token, killNow), CancellationToken.None);
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -162,7 +186,7 @@ internal sealed class SweepRunner
     /// </summary>
     private static int Counted(Study study) => study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Running).Count;
 
-    private async Task WorkerAsync(Study study, RunState state, int? target, long deadline, CancellationToken interrupt, CancellationToken killNow)
+    private async Task WorkerAsync(Study study, RunState state, int? target, long deadline, CancellationToken interrupt, CancellationToken stopRunning, CancellationToken killNow)
     {
         while (TryStart(study, target, deadline, interrupt) is { } trial)
         {
@@ -200,7 +224,7 @@ internal sealed class SweepRunner
             TrialOutcome outcome;
             try
             {
-                outcome = await _runner.RunAsync(trial, parameters, study.Name, interrupt, killNow, _display.Note).ConfigureAwait(false);
+                outcome = await _runner.RunAsync(trial, parameters, study.Name, stopRunning, killNow, _display.Note).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -255,6 +279,24 @@ internal sealed class SweepRunner
                 return;
             }
         }
+    }
+
+    /// <summary>Keeps the sweep file with the study (when it changed), so that <c>hone worker</c> can run the study by name.</summary>
+    private void RecordSweep(Study study)
+    {
+        if (_sweep.Text.Length == 0)
+        {
+            return;
+        }
+
+        if (study.SystemAttrs.TryGetValue(SweepKey, out var recorded) && recorded.ValueKind == System.Text.Json.JsonValueKind.Object
+            && recorded.TryGetProperty("text", out var text) && text.ValueKind == System.Text.Json.JsonValueKind.String && text.GetString() == _sweep.Text
+            && recorded.TryGetProperty("path", out var path) && path.ValueKind == System.Text.Json.JsonValueKind.String && path.GetString() == _sweep.Path)
+        {
+            return;
+        }
+
+        study.SetSystemAttr(SweepKey, new Dictionary<string, object?> { ["text"] = _sweep.Text, ["path"] = _sweep.Path });
     }
 
     private void SetFatal(Exception e)

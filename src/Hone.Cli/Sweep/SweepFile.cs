@@ -7,13 +7,16 @@ using Hone.Studies;
 namespace Hone.Cli.Sweep;
 
 /// <summary>A sweep file, read and checked: everything <c>hone optimize</c> needs to run a study.</summary>
-internal sealed class SweepFile
+internal sealed record SweepFile
 {
     /// <summary>The sweep file's full path.</summary>
     public required string Path { get; init; }
 
     /// <summary>The folder of the sweep file: relative paths in it are relative to this.</summary>
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
+
+    /// <summary>The sweep file's text, kept with the study so that <c>hone worker</c> can run it by the study's name.</summary>
+    public string Text { get; init; } = string.Empty;
 
     public required string StudyName { get; init; }
 

@@ -207,6 +207,7 @@ internal static partial class SweepReader
         return new SweepFile
         {
             Path = fullPath,
+            Text = text,
             StudyName = study,
             Storage = storage,
             Directions = directions,

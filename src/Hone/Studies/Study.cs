@@ -233,6 +233,16 @@ public sealed partial class Study : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Sets a system attribute on the study: for tools built on the library, which keep their own records with the
+    /// study (the <c>hone</c> CLI keeps the sweep file a study runs, so that workers elsewhere need only its name).
+    /// </summary>
+    public void SetSystemAttr(string key, object? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        Storage.SetStudySystemAttr(StudyId, key, AttributeValue.From(key, value));
+    }
+
+    /// <summary>
     /// Sets a system attribute on a trial of this study. For samplers and pruners, which must not reach the
     /// storage themselves (a grid sampler records which point a trial took).
     /// </summary>

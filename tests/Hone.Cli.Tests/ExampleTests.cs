@@ -10,7 +10,7 @@ public sealed class ExampleTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string ExamplesFolder()
+    internal static string ExamplesFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -41,6 +41,12 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
 
     public override string EnumAsText(string column) => $"{column}::text";
 
+    /// <summary>The oldest transaction still running: every transaction below it has ended, so a later read from it misses nothing.</summary>
+    public override string CurrentVersionSql => "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+    /// <inheritdoc/>
+    public override bool VersionsAreTransactionIds => true;
+
     public override DateTime Now(Db db) =>
         DateTime.SpecifyKind((DateTime)db.Scalar("SELECT clock_timestamp() AT TIME ZONE 'UTC'")!, DateTimeKind.Utc);
 
@@ -88,8 +94,7 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
         // queue on the creators' lock (they did, one after another, behind each other's write transactions).
         var current = Run(TransactionKind.Read, db =>
         {
-            if (db.Scalar("SELECT to_regclass('studies')::text") is null || db.Scalar("SELECT to_regclass('hone_trial_versions')::text") is null
-                || db.Scalar("SELECT to_regclass('alembic_version')::text") is null)
+            if (db.Scalar($"SELECT to_regclass('studies') IS NOT NULL AND to_regclass('alembic_version') IS NOT NULL AND to_regprocedure('{PostgresSchema.TouchFunction}()') IS NOT NULL") is not true)
             {
                 return null;
             }
@@ -109,6 +114,11 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     private void CreateOrCheckSchema() => Run(TransactionKind.StateChange, db =>
     {
         db.Scalar("SELECT pg_advisory_xact_lock(7264173)"); // one creator at a time
+        if (db.Scalar("SELECT current_setting('server_version_num')::int") is int server && server < 130000)
+        {
+            throw new StorageException(Url, $"the server is PostgreSQL {server / 10000}; Hone needs PostgreSQL 13 or later (transaction ids as change versions).");
+        }
+
         var hasStudies = db.Scalar("SELECT to_regclass('studies')::text") is not null;
         if (!hasStudies)
         {
@@ -139,7 +149,7 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
             OptunaSchemaOption.CheckExisting(Url, revision);
         }
 
-        if (db.Scalar("SELECT to_regclass('hone_trial_versions')::text") is null)
+        if (db.Scalar($"SELECT to_regprocedure('{PostgresSchema.TouchFunction}()')::text") is null)
         {
             db.Execute(PostgresSchema.HoneObjects());
         }

@@ -50,26 +50,35 @@ internal static class PostgresSchema
     /// <summary>The index revision v3.2.0.a adds (Optuna 3.2 to 4.x create it).</summary>
     public const string StudyIdIndex = "CREATE INDEX trials_study_id_key ON trials USING btree (study_id);";
 
-    /// <summary>Hone's additions, which Optuna ignores (see SqliteSchema.HoneObjects for the idea).</summary>
+    /// <summary>The trigger function of <see cref="HoneObjects"/>; its presence marks a schema whose change versions are transaction ids.</summary>
+    public const string TouchFunction = "hone_touch_trial_xid";
+
+    /// <summary>
+    /// Hone's additions, which Optuna ignores (see SqliteSchema.HoneObjects for the idea). A trial's row in
+    /// <c>hone_trial_versions</c> holds the id of the last transaction that wrote the trial or one of its rows; a reader
+    /// asks for the rows with an id at or above the oldest transaction running when it last read
+    /// (<c>pg_snapshot_xmin</c>), which no transaction committed since can be below. Unlike a per-study counter, writers
+    /// of different trials share no row, so concurrent workers do not queue on one lock through each commit. Running it
+    /// on a schema of an earlier Hone replaces the counter trigger and sets every stored version to 0.
+    /// </summary>
     public static string HoneObjects()
     {
-        var sql = new System.Text.StringBuilder("""
+        var sql = new System.Text.StringBuilder($$"""
             CREATE TABLE IF NOT EXISTS hone_study_versions (study_id integer PRIMARY KEY, version bigint NOT NULL);
             CREATE TABLE IF NOT EXISTS hone_trial_versions (trial_id integer PRIMARY KEY, study_id integer NOT NULL, version bigint NOT NULL);
             CREATE INDEX IF NOT EXISTS hone_trial_versions_study_version ON hone_trial_versions (study_id, version);
             CREATE INDEX IF NOT EXISTS hone_trials_study_number ON trials (study_id, number);
             CREATE INDEX IF NOT EXISTS hone_trials_study_state ON trials (study_id, state);
-            INSERT INTO hone_study_versions (study_id, version) SELECT DISTINCT study_id, 1 FROM trials WHERE study_id IS NOT NULL ON CONFLICT DO NOTHING;
-            INSERT INTO hone_trial_versions (trial_id, study_id, version) SELECT trial_id, study_id, 1 FROM trials WHERE study_id IS NOT NULL ON CONFLICT DO NOTHING;
-            CREATE OR REPLACE FUNCTION hone_touch_trial() RETURNS trigger LANGUAGE plpgsql AS $$
-            DECLARE sid integer; v bigint;
+            UPDATE hone_trial_versions SET version = 0 WHERE version <> 0;
+            INSERT INTO hone_trial_versions (trial_id, study_id, version) SELECT trial_id, study_id, 0 FROM trials WHERE study_id IS NOT NULL ON CONFLICT DO NOTHING;
+            CREATE OR REPLACE FUNCTION {{TouchFunction}}() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE sid integer; x bigint := pg_current_xact_id()::text::bigint;
             BEGIN
               IF TG_TABLE_NAME = 'trials' THEN sid := NEW.study_id; ELSE SELECT study_id INTO sid FROM trials WHERE trial_id = NEW.trial_id; END IF;
               IF sid IS NULL THEN RETURN NULL; END IF;
-              INSERT INTO hone_study_versions AS s (study_id, version) VALUES (sid, 1)
-                ON CONFLICT (study_id) DO UPDATE SET version = s.version + 1 RETURNING s.version INTO v;
-              INSERT INTO hone_trial_versions AS tv (trial_id, study_id, version) VALUES (NEW.trial_id, sid, v)
-                ON CONFLICT (trial_id) DO UPDATE SET version = EXCLUDED.version, study_id = EXCLUDED.study_id;
+              INSERT INTO hone_trial_versions AS tv (trial_id, study_id, version) VALUES (NEW.trial_id, sid, x)
+                ON CONFLICT (trial_id) DO UPDATE SET version = EXCLUDED.version, study_id = EXCLUDED.study_id
+                WHERE tv.version <> EXCLUDED.version OR tv.study_id <> EXCLUDED.study_id;
               RETURN NULL;
             END $$;
 
@@ -78,11 +87,12 @@ internal static class PostgresSchema
         {
             sql.Append($"""
                 DROP TRIGGER IF EXISTS hone_{table}_touch ON {table};
-                CREATE TRIGGER hone_{table}_touch AFTER INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION hone_touch_trial();
+                CREATE TRIGGER hone_{table}_touch AFTER INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {TouchFunction}();
 
                 """);
         }
 
+        sql.Append("DROP FUNCTION IF EXISTS hone_touch_trial();\n");
         return sql.ToString();
     }
 }

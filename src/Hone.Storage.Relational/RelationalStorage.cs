@@ -17,9 +17,11 @@ namespace Hone.Storage.Relational;
 /// <para>Every method is one transaction. Finished trials are never changed (the state is checked inside the
 /// transaction that would change it); waiting trials are popped with a conditional update, so each goes to
 /// exactly one caller.</para>
-/// <para>"Trials changed since version V" is answered from two side tables Optuna ignores
-/// (<c>hone_study_versions</c>, <c>hone_trial_versions</c>), kept by triggers on Optuna's trial tables, so
-/// changes made by any client, Optuna included, are seen. See docs/storage.md.</para>
+/// <para>"Trials changed since version V" is answered from side tables Optuna ignores (<c>hone_trial_versions</c>,
+/// and on SQLite <c>hone_study_versions</c>), kept by triggers on Optuna's trial tables, so changes made by any
+/// client, Optuna included, are seen. On SQLite, where writes are serialized anyway, a study's version counts its
+/// writes; on PostgreSQL a trial's version is the id of the transaction that last wrote it, so that writers never
+/// queue on one counter row. See docs/storage.md.</para>
 /// </remarks>
 public abstract class RelationalStorage : IStorage
 {
@@ -271,21 +273,23 @@ public abstract class RelationalStorage : IStorage
     /// <inheritdoc/>
     public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Backend.Run(TransactionKind.Read, db =>
     {
-        var current = db.Scalar("SELECT version FROM hone_study_versions WHERE study_id = @s", ("@s", studyId)) is { } v ? ToLong(v) : 0;
-        if (current == 0)
+        // The version first: rows read after it are at least as new (a later snapshot), so nothing is missed.
+        var current = db.Scalar(Backend.CurrentVersionSql, ("@s", studyId)) is { } v ? ToLong(v) : 0;
+        var byTransaction = Backend.VersionsAreTransactionIds;
+        if (current == 0 || (byTransaction && sinceVersion <= 0))
         {
             RequireStudy(db, studyId, lockRow: false);
         }
 
-        if (sinceVersion >= current && sinceVersion > 0)
+        if (!byTransaction && sinceVersion >= current && sinceVersion > 0)
         {
             return new TrialChanges([], current);
         }
 
         var trials = sinceVersion <= 0
             ? LoadTrials(db, "t.study_id = @s", ("@s", studyId))
-            : LoadTrials(db, "v.study_id = @s AND v.version > @v", " JOIN hone_trial_versions v ON v.trial_id = t.trial_id",
-                ("@s", studyId), ("@v", sinceVersion));
+            : LoadTrials(db, byTransaction ? "v.study_id = @s AND v.version >= @v" : "v.study_id = @s AND v.version > @v",
+                " JOIN hone_trial_versions v ON v.trial_id = t.trial_id", ("@s", studyId), ("@v", sinceVersion));
         return new TrialChanges(trials, current);
     });
 

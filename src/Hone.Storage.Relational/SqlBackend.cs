@@ -53,6 +53,19 @@ internal abstract class SqlBackend
     public static DateTime ParseTime(string text) =>
         DateTime.SpecifyKind(DateTime.ParseExact(text, ReadFormats, CultureInfo.InvariantCulture, DateTimeStyles.None), DateTimeKind.Utc);
 
+    /// <summary>
+    /// SQL (parameter <c>@s</c>, the study id) for the study's current change version: what
+    /// <see cref="IStorage.GetTrialsChangedSince"/> returns and is later called with.
+    /// </summary>
+    public virtual string CurrentVersionSql => "SELECT version FROM hone_study_versions WHERE study_id = @s";
+
+    /// <summary>
+    /// False where versions count a study's writes (a read from version V returns the trials whose version is above
+    /// V); true where they are transaction ids and the current version is the oldest transaction still running (a read
+    /// from V returns the trials written by transaction V or later, some of which the reader may have seen already).
+    /// </summary>
+    public virtual bool VersionsAreTransactionIds => false;
+
     /// <summary>The clock heartbeats are compared against: the database server's where there is one.</summary>
     public virtual DateTime Now(Db db) => TimeProvider.System.GetUtcNow().UtcDateTime;
 

@@ -100,7 +100,9 @@ internal sealed class TrialCache(IStorage storage, long studyId)
     private void Refresh()
     {
         var changes = storage.GetTrialsChangedSince(studyId, Math.Max(0, _version));
-        if (changes.Version == _version)
+        // A storage may report trials at an unchanged version (PostgreSQL's version is the oldest running
+        // transaction, which can stay put while newer ones commit), so only "no trials" means "no change".
+        if (changes.Version == _version && changes.Trials.Count == 0)
         {
             return;
         }

@@ -25,6 +25,15 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
         _source = Sources.GetOrAdd(ConnectionString(url), cs => NpgsqlDataSource.Create(cs));
     }
 
+    /// <summary>How many of its last reads' snapshots a storage remembers for <see cref="ChangesSince"/>.</summary>
+    internal const int RememberedSnapshots = 4096;
+
+    private const int SnapshotBits = 20;
+
+    private readonly Dictionary<long, string> _snapshots = [];
+    private readonly Queue<long> _snapshotOrder = new();
+    private long _reads;
+
     public override string ForUpdate => " FOR UPDATE";
 
     public override string ForUpdateSkipLocked => " FOR UPDATE OF t SKIP LOCKED";
@@ -41,11 +50,37 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
 
     public override string EnumAsText(string column) => $"{column}::text";
 
-    /// <summary>The oldest transaction still running: every transaction below it has ended, so a later read from it misses nothing.</summary>
-    public override string CurrentVersionSql => "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    /// <summary>
+    /// Versions as transaction ids (see PostgresSchema.HoneObjects): a read takes the server's current snapshot first and
+    /// returns as its version that snapshot's oldest running transaction (xmin) in the high bits and a number of this
+    /// storage in the low 20, remembering the snapshot under it. A read from a remembered version returns the trials last
+    /// written by a transaction that snapshot did not see (committed since, or running then): exactly what changed. A
+    /// version it no longer remembers (another storage object's, or one of more than <see cref="RememberedSnapshots"/>
+    /// reads ago) falls back to every trial last written by its xmin or later, a superset.
+    /// </summary>
+    public override ChangeQuery ChangesSince(Db db, long studyId, long since)
+    {
+        var snapshot = (string)db.Scalar("SELECT pg_current_snapshot()::text")!;
+        var xmin = long.Parse(snapshot.AsSpan(0, snapshot.IndexOf(':', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+        string? previous;
+        long version;
+        lock (_snapshots)
+        {
+            _snapshots.TryGetValue(since, out previous);
+            version = (xmin << SnapshotBits) | (++_reads & ((1L << SnapshotBits) - 1));
+            _snapshots[version] = snapshot;
+            _snapshotOrder.Enqueue(version);
+            while (_snapshotOrder.Count > RememberedSnapshots)
+            {
+                _snapshots.Remove(_snapshotOrder.Dequeue());
+            }
+        }
 
-    /// <inheritdoc/>
-    public override bool VersionsAreTransactionIds => true;
+        return previous is null
+            ? new ChangeQuery(version, "v.version >= @m", [("@m", since >> SnapshotBits)])
+            : new ChangeQuery(version, "v.version >= @m AND NOT pg_visible_in_snapshot(v.version::text::xid8, CAST(@p AS pg_snapshot))",
+                [("@m", long.Parse(previous.AsSpan(0, previous.IndexOf(':', StringComparison.Ordinal)), CultureInfo.InvariantCulture)), ("@p", previous)]);
+    }
 
     public override DateTime Now(Db db) =>
         DateTime.SpecifyKind((DateTime)db.Scalar("SELECT clock_timestamp() AT TIME ZONE 'UTC'")!, DateTimeKind.Utc);

@@ -274,23 +274,25 @@ public abstract class RelationalStorage : IStorage
     public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Backend.Run(TransactionKind.Read, db =>
     {
         // The version first: rows read after it are at least as new (a later snapshot), so nothing is missed.
-        var current = db.Scalar(Backend.CurrentVersionSql, ("@s", studyId)) is { } v ? ToLong(v) : 0;
-        var byTransaction = Backend.VersionsAreTransactionIds;
-        if (current == 0 || (byTransaction && sinceVersion <= 0))
+        var query = Backend.ChangesSince(db, studyId, sinceVersion);
+        if (query.Version == 0 || sinceVersion <= 0)
         {
             RequireStudy(db, studyId, lockRow: false);
         }
 
-        if (!byTransaction && sinceVersion >= current && sinceVersion > 0)
+        if (sinceVersion <= 0)
         {
-            return new TrialChanges([], current);
+            return new TrialChanges(LoadTrials(db, "t.study_id = @s", ("@s", studyId)), query.Version);
         }
 
-        var trials = sinceVersion <= 0
-            ? LoadTrials(db, "t.study_id = @s", ("@s", studyId))
-            : LoadTrials(db, byTransaction ? "v.study_id = @s AND v.version >= @v" : "v.study_id = @s AND v.version > @v",
-                " JOIN hone_trial_versions v ON v.trial_id = t.trial_id", ("@s", studyId), ("@v", sinceVersion));
-        return new TrialChanges(trials, current);
+        if (query.Condition is null)
+        {
+            return new TrialChanges([], query.Version);
+        }
+
+        var trials = LoadTrials(db, "v.study_id = @s AND " + query.Condition, " JOIN hone_trial_versions v ON v.trial_id = t.trial_id",
+            [("@s", studyId), .. query.Parameters]);
+        return new TrialChanges(trials, query.Version);
     });
 
     /// <inheritdoc/>

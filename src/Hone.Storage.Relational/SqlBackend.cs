@@ -54,17 +54,15 @@ internal abstract class SqlBackend
         DateTime.SpecifyKind(DateTime.ParseExact(text, ReadFormats, CultureInfo.InvariantCulture, DateTimeStyles.None), DateTimeKind.Utc);
 
     /// <summary>
-    /// SQL (parameter <c>@s</c>, the study id) for the study's current change version: what
-    /// <see cref="IStorage.GetTrialsChangedSince"/> returns and is later called with.
+    /// The first step of <see cref="IStorage.GetTrialsChangedSince"/>: the study's current version (0 when it has none
+    /// yet), and which trials changed since <paramref name="since"/> (&gt; 0): a condition on <c>hone_trial_versions</c>
+    /// alias <c>v</c> with its parameters, or null when nothing changed. Here a study's version counts its writes.
     /// </summary>
-    public virtual string CurrentVersionSql => "SELECT version FROM hone_study_versions WHERE study_id = @s";
-
-    /// <summary>
-    /// False where versions count a study's writes (a read from version V returns the trials whose version is above
-    /// V); true where they are transaction ids and the current version is the oldest transaction still running (a read
-    /// from V returns the trials written by transaction V or later, some of which the reader may have seen already).
-    /// </summary>
-    public virtual bool VersionsAreTransactionIds => false;
+    public virtual ChangeQuery ChangesSince(Db db, long studyId, long since)
+    {
+        var current = db.Scalar("SELECT version FROM hone_study_versions WHERE study_id = @s", ("@s", studyId)) is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
+        return since >= current && since > 0 ? new ChangeQuery(current, null, []) : new ChangeQuery(current, "v.version > @v", [("@v", since)]);
+    }
 
     /// <summary>The clock heartbeats are compared against: the database server's where there is one.</summary>
     public virtual DateTime Now(Db db) => TimeProvider.System.GetUtcNow().UtcDateTime;
@@ -82,3 +80,6 @@ internal abstract class SqlBackend
     /// <summary>Timestamps are stored with microsecond precision (as Python's datetime has).</summary>
     public static DateTime Truncate(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
 }
+
+/// <summary>What <see cref="SqlBackend.ChangesSince"/> found: the version to return, and the condition selecting the changed trials (null: none changed).</summary>
+internal sealed record ChangeQuery(long Version, string? Condition, (string Name, object? Value)[] Parameters);

@@ -115,6 +115,27 @@ public sealed class PostgresChangeVersionTests : IDisposable
     }
 
     [PostgresFact]
+    public void AVersionFromAnotherStorageObject_StillMissesNothing()
+    {
+        var url = PostgresServer.NewSchema(_schemas);
+        using var first = new PostgresStorage(url);
+        using var second = new PostgresStorage(url);
+        var studyId = first.CreateStudy("s", [StudyDirection.Minimize]);
+        var old = first.CreateTrial(studyId);
+        var version = first.GetTrialsChangedSince(studyId, 0).Version;
+        var fresh = first.CreateTrial(studyId);
+        first.SetTrialStateValues(old.TrialId, TrialState.Complete, [1.0]);
+
+        // The second object never handed out that version: it answers with a superset (every trial written since).
+        var changed = second.GetTrialsChangedSince(studyId, version);
+        Assert.Contains(changed.Trials, t => t.TrialId == fresh.TrialId);
+        Assert.Equal(TrialState.Complete, changed.Trials.Single(t => t.TrialId == old.TrialId).State);
+
+        // The first object remembers it: exactly the two trials.
+        Assert.Equal([old.TrialId, fresh.TrialId], first.GetTrialsChangedSince(studyId, version).Trials.Select(t => t.TrialId).Order());
+    }
+
+    [PostgresFact]
     public void SchemaOfAnEarlierHone_IsUpgraded_AndItsOldVersionsAreNotReadAgain()
     {
         var url = PostgresServer.NewSchema(_schemas);

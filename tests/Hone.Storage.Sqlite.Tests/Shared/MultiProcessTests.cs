@@ -192,7 +192,23 @@ public abstract class MultiProcessTests
         using var hog = new CpuHog();
         var random = new Random(16);
         var workers = Enumerable.Range(0, 8).Select(_ => External.StartWorker(url, "kills", 60, options)).ToList();
-        Thread.Sleep(3000);
+
+        // Kill only once trials run: on a heavily loaded machine the workers may take many seconds to start.
+        var starting = Stopwatch.StartNew();
+        while (starting.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            using (var watch = Study.Load("kills", url))
+            {
+                if (watch.Trials.Count >= 8)
+                {
+                    break;
+                }
+            }
+
+            Thread.Sleep(200);
+        }
+
+        Thread.Sleep(1000);
         for (var kill = 0; kill < 20; kill++)
         {
             Thread.Sleep(random.Next(100, 600));

@@ -92,7 +92,7 @@ public static class Hypervolume
         var result = new List<HypervolumeHistoryEntry>();
         foreach (var t in study.GetTrials(TrialState.Complete))
         {
-            if (t.Values is { } values && values.Count == directions.Count)
+            if (t.Values is { } values && values.Count == directions.Count && t.IsFeasible)
             {
                 var q = Signed(values, directions);
                 if (StrictlyDominates(q, r) && !front.Exists(p => WeaklyDominates(p, q)))

@@ -22,9 +22,18 @@ public sealed record FrozenTrial
 
     internal static readonly IReadOnlyDictionary<string, JsonElement> NoAttrs = ReadOnlyDictionary<string, JsonElement>.Empty;
 
+    /// <summary>The system attribute holding the constraint values, Optuna's key.</summary>
+    internal const string ConstraintsKey = "constraints";
+
+    /// <summary>The system attribute holding the constraints' names, aligned with <see cref="ConstraintsKey"/>.</summary>
+    internal const string ConstraintNamesKey = "constraint_names";
+
     private readonly IReadOnlyDictionary<string, double> _internalParams = NoParams;
     private readonly IReadOnlyDictionary<string, Distribution> _distributions = NoDistributions;
     private IReadOnlyDictionary<string, object?>? _params;
+    private IReadOnlyDictionary<string, JsonElement> _systemAttrs = NoAttrs;
+    private double[]? _constraints;
+    private bool _constraintsRead;
 
     /// <summary>The trial's number within its study, from 0, in order of creation.</summary>
     public int Number { get; init; }
@@ -76,7 +85,53 @@ public sealed record FrozenTrial
     public IReadOnlyDictionary<string, JsonElement> UserAttrs { get; init; } = NoAttrs;
 
     /// <summary>Attributes set by Hone (the fail reason, the fixed params of an enqueued trial, ...).</summary>
-    public IReadOnlyDictionary<string, JsonElement> SystemAttrs { get; init; } = NoAttrs;
+    public IReadOnlyDictionary<string, JsonElement> SystemAttrs
+    {
+        get => _systemAttrs;
+        init
+        {
+            _systemAttrs = value;
+            _constraints = null;
+            _constraintsRead = false;
+        }
+    }
+
+    /// <summary>
+    /// The trial's constraint values (≤ 0 is satisfied), from <see cref="Trial.SetConstraint"/> and
+    /// <see cref="Studies.StudyOptions.Constraints"/>, or null when it has none. Stored as Optuna stores them: a JSON
+    /// list of numbers in the <c>constraints</c> system attribute.
+    /// </summary>
+    public IReadOnlyList<double>? Constraints
+    {
+        get
+        {
+            if (!_constraintsRead)
+            {
+                _constraints = ReadConstraints(_systemAttrs);
+                _constraintsRead = true;
+            }
+
+            return _constraints;
+        }
+    }
+
+    /// <summary>Whether every constraint value is ≤ 0; true for a trial without constraints.</summary>
+    public bool IsFeasible => ConstraintViolation <= 0;
+
+    /// <summary>The total violation: the sum of the positive constraint values (0 for a feasible trial).</summary>
+    public double ConstraintViolation
+    {
+        get
+        {
+            var sum = 0.0;
+            foreach (var c in Constraints ?? [])
+            {
+                sum += Math.Max(0, c);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>The value of a single-objective trial, or null when it has none.</summary>
     /// <exception cref="InvalidOperationException">The trial has more than one value.</exception>
@@ -192,6 +247,24 @@ public sealed record FrozenTrial
         }
 
         return sb.Append('}').ToString();
+    }
+
+    private static double[]? ReadConstraints(IReadOnlyDictionary<string, JsonElement> attrs)
+    {
+        if (!attrs.TryGetValue(ConstraintsKey, out var json) || json.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var result = new double[json.GetArrayLength()];
+        var i = 0;
+        foreach (var item in json.EnumerateArray())
+        {
+            // A value that is not a number (another tool's null) cannot be judged satisfied.
+            result[i++] = item.ValueKind == JsonValueKind.Number ? item.GetDouble() : double.PositiveInfinity;
+        }
+
+        return result;
     }
 
     private Dictionary<string, object?> BuildParams()

@@ -31,9 +31,6 @@ public sealed record FrozenTrial
     private readonly IReadOnlyDictionary<string, double> _internalParams = NoParams;
     private readonly IReadOnlyDictionary<string, Distribution> _distributions = NoDistributions;
     private IReadOnlyDictionary<string, object?>? _params;
-    private IReadOnlyDictionary<string, JsonElement> _systemAttrs = NoAttrs;
-    private double[]? _constraints;
-    private bool _constraintsRead;
 
     /// <summary>The trial's number within its study, from 0, in order of creation.</summary>
     public int Number { get; init; }
@@ -85,35 +82,15 @@ public sealed record FrozenTrial
     public IReadOnlyDictionary<string, JsonElement> UserAttrs { get; init; } = NoAttrs;
 
     /// <summary>Attributes set by Hone (the fail reason, the fixed params of an enqueued trial, ...).</summary>
-    public IReadOnlyDictionary<string, JsonElement> SystemAttrs
-    {
-        get => _systemAttrs;
-        init
-        {
-            _systemAttrs = value;
-            _constraints = null;
-            _constraintsRead = false;
-        }
-    }
+    public IReadOnlyDictionary<string, JsonElement> SystemAttrs { get; init; } = NoAttrs;
 
     /// <summary>
     /// The trial's constraint values (≤ 0 is satisfied), from <see cref="Trial.SetConstraint"/> and
     /// <see cref="Studies.StudyOptions.Constraints"/>, or null when it has none. Stored as Optuna stores them: a JSON
     /// list of numbers in the <c>constraints</c> system attribute.
     /// </summary>
-    public IReadOnlyList<double>? Constraints
-    {
-        get
-        {
-            if (!_constraintsRead)
-            {
-                _constraints = ReadConstraints(_systemAttrs);
-                _constraintsRead = true;
-            }
-
-            return _constraints;
-        }
-    }
+    /// <remarks>Read from the attribute on each call (a walk over an already parsed JSON array), so the record keeps no cache that would affect its equality.</remarks>
+    public IReadOnlyList<double>? Constraints => ReadConstraints(SystemAttrs);
 
     /// <summary>Whether every constraint value is ≤ 0; true for a trial without constraints.</summary>
     public bool IsFeasible => ConstraintViolation <= 0;
@@ -123,10 +100,15 @@ public sealed record FrozenTrial
     {
         get
         {
-            var sum = 0.0;
-            foreach (var c in Constraints ?? [])
+            if (!SystemAttrs.TryGetValue(ConstraintsKey, out var json) || json.ValueKind != JsonValueKind.Array)
             {
-                sum += Math.Max(0, c);
+                return 0;
+            }
+
+            var sum = 0.0;
+            foreach (var item in json.EnumerateArray())
+            {
+                sum += item.ValueKind == JsonValueKind.Number ? Math.Max(0, item.GetDouble()) : double.PositiveInfinity;
             }
 
             return sum;

@@ -15,8 +15,13 @@ internal sealed class NsgaStudyState
     private readonly string _generationKey;
     private readonly Dictionary<int, Assignment> _assigned = [];
     private readonly Dictionary<int, (ulong Signature, Population Parents)> _selections = [];
+    private readonly HashSet<int> _folded = [];
+    private readonly Dictionary<int, List<FrozenTrial>> _byGeneration = [];
     private IReadOnlyList<FrozenTrial>? _seen;
     private (int Generation, Population? Parents, NsgaSearchSpace? Space) _last = (-1, null, null);
+    private SortedDictionary<string, Distribution>? _dims;
+    private NsgaSearchSpace? _space;
+    private int _settled;
 
     public NsgaStudyState(string generationKey)
     {
@@ -26,6 +31,11 @@ internal sealed class NsgaStudyState
     public Lock Gate { get; } = new();
 
     /// <summary>The latest full generation's number (−1 for none), its survivors, and the joint space of the complete trials.</summary>
+    /// <remarks>
+    /// Finished trials never change, so each is folded in once (the space narrowed, the generation grown); a refresh
+    /// costs O(trials started or finished since the last one) plus a pass over the generations' sizes, and a selection
+    /// only for a generation whose members changed.
+    /// </remarks>
     public (int Generation, Population? Parents, NsgaSearchSpace? Space) Refresh(
         IReadOnlyList<FrozenTrial> trials, IReadOnlyList<StudyDirection> directions, int populationSize, long seed,
         Func<double[][], double[], int, int, SeededRandom, NsgaSelection.Result> select)
@@ -35,59 +45,46 @@ internal sealed class NsgaStudyState
             return _last;
         }
 
-        var byGeneration = new Dictionary<int, List<FrozenTrial>>();
-        SortedDictionary<string, Distribution>? dims = null;
-        foreach (var t in trials)
+        if (trials.Count < _settled)
         {
-            if (t.State != TrialState.Complete || t.Values is not { } values || values.Count != directions.Count)
+            // Another list of trials (a study deleted and made anew under this object): start over.
+            _settled = 0;
+            _folded.Clear();
+            _byGeneration.Clear();
+            _selections.Clear();
+            _dims = null;
+            _space = null;
+        }
+
+        var settling = true;
+        for (var p = _settled; p < trials.Count; p++)
+        {
+            var t = trials[p];
+            var finished = t.State.IsFinished();
+            if (finished && !_folded.Contains(t.Number))
             {
-                continue;
+                Fold(t, directions.Count);
+                _folded.Add(t.Number);
             }
 
-            if (dims is null)
+            if (finished && settling)
             {
-                dims = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-                foreach (var (name, d) in t.Distributions)
-                {
-                    if (!d.IsSingle)
-                    {
-                        dims[name] = d;
-                    }
-                }
+                _settled = p + 1;
+                _folded.Remove(t.Number);
             }
             else
             {
-                foreach (var name in dims.Keys.ToArray())
-                {
-                    if (!t.Distributions.TryGetValue(name, out var d) || d != dims[name])
-                    {
-                        dims.Remove(name);
-                    }
-                }
+                settling = false;
             }
-
-            if (t.SystemAttrs.TryGetValue(_generationKey, out var g) && g.ValueKind == JsonValueKind.Number && g.TryGetInt32(out var generation))
-            {
-                if (!byGeneration.TryGetValue(generation, out var members))
-                {
-                    byGeneration[generation] = members = [];
-                }
-
-                members.Add(t);
-            }
-        }
-
-        var space = dims is null ? null : new NsgaSearchSpace(dims);
-        if (_last.Space is { } previous && space is not null && SameSpace(previous, space))
-        {
-            space = previous;
         }
 
         Population? parents = null;
         var parentGeneration = -1;
         var signature = 14695981039346656037UL;
-        for (var gen = 0; byGeneration.TryGetValue(gen, out var population) && population.Count >= populationSize; gen++)
+        for (var gen = 0; _byGeneration.TryGetValue(gen, out var population) && population.Count >= populationSize; gen++)
         {
+            // Trials join a generation in the order they finish; selection sees them by number, as every process does.
+            population.Sort(static (a, b) => a.Number.CompareTo(b.Number));
             foreach (var t in population)
             {
                 signature = (signature ^ (ulong)t.Number) * 1099511628211UL;
@@ -113,8 +110,64 @@ internal sealed class NsgaStudyState
         }
 
         _seen = trials;
-        _last = (parentGeneration, parents, space);
+        _last = (parentGeneration, parents, _space);
         return _last;
+    }
+
+    /// <summary>Narrows the joint space to a complete trial's parameters and adds the trial to its generation.</summary>
+    private void Fold(FrozenTrial t, int objectives)
+    {
+        if (t.State != TrialState.Complete || t.Values is not { } values || values.Count != objectives)
+        {
+            return;
+        }
+
+        var changed = false;
+        if (_dims is null)
+        {
+            _dims = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
+            foreach (var (name, d) in t.Distributions)
+            {
+                if (!d.IsSingle)
+                {
+                    _dims[name] = d;
+                }
+            }
+
+            changed = true;
+        }
+        else
+        {
+            List<string>? drop = null;
+            foreach (var (name, d) in _dims)
+            {
+                if (!t.Distributions.TryGetValue(name, out var other) || other != d)
+                {
+                    (drop ??= []).Add(name);
+                }
+            }
+
+            foreach (var name in drop ?? [])
+            {
+                _dims.Remove(name);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            _space = new NsgaSearchSpace(_dims);
+        }
+
+        if (t.SystemAttrs.TryGetValue(_generationKey, out var g) && g.ValueKind == JsonValueKind.Number && g.TryGetInt32(out var generation))
+        {
+            if (!_byGeneration.TryGetValue(generation, out var members))
+            {
+                _byGeneration[generation] = members = [];
+            }
+
+            members.Add(t);
+        }
     }
 
     public void Assign(int trialNumber, Assignment assignment) => _assigned[trialNumber] = assignment;
@@ -133,24 +186,6 @@ internal sealed class NsgaStudyState
         {
             _assigned.Remove(trialNumber);
         }
-    }
-
-    private static bool SameSpace(NsgaSearchSpace a, NsgaSearchSpace b)
-    {
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Count; i++)
-        {
-            if (a.Names[i] != b.Names[i] || a.Distributions[i] != b.Distributions[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static double[] Signed(IReadOnlyList<double> values, IReadOnlyList<StudyDirection> directions)

@@ -14,7 +14,7 @@ namespace Hone.Samplers.Nsga;
 /// </summary>
 /// <remarks>
 /// <para><b>Generations.</b> As in Optuna, each trial records its generation in the <c>nsga2:generation</c> system
-/// attribute (the key Optuna's NSGAIISampler groups its generations by) and its two
+/// attribute (Optuna's key: Optuna's NSGAIISampler continues a Hone study's generations, and the other way round) and its two
 /// parents' trial numbers in <c>nsga2:parents</c>. The first generation is sampled by
 /// <see cref="NsgaIISamplerOptions.IndependentSampler"/>. Generation g + 1 starts once generation g has
 /// <see cref="NsgaIISamplerOptions.PopulationSize"/> complete trials (with parallel workers it can end with more; all of

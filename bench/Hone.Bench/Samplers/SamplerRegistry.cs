@@ -2,6 +2,7 @@ using Hone.Bench.Cli;
 using Hone.Samplers;
 using Hone.Samplers.Auto;
 using Hone.Samplers.CmaEs;
+using Hone.Samplers.Nsga;
 using Hone.Samplers.Qmc;
 using Hone.Samplers.Tpe;
 
@@ -26,6 +27,11 @@ internal static class SamplerRegistry
         ["cmaes"] = seed => new CmaEsSampler(new CmaEsSamplerOptions { Seed = seed }),
         ["gp"] = seed => new Hone.Samplers.Gp.GpSampler(new Hone.Samplers.Gp.GpSamplerOptions { Seed = seed }),
         ["auto"] = seed => new AutoSampler(new AutoSamplerOptions { Seed = seed }),
+
+        // Optuna's NSGAIISampler defaults to uniform crossover; "nsga2" is Hone's default (SBX), "nsga2-uniform" Optuna's operator.
+        ["nsga2"] = seed => new NsgaIISampler(new NsgaIISamplerOptions { Seed = seed }),
+        ["nsga2-uniform"] = seed => new NsgaIISampler(new NsgaIISamplerOptions { Seed = seed, Crossover = NsgaCrossover.Uniform }),
+        ["nsga3"] = seed => new NsgaIIISampler(new NsgaIIISamplerOptions { Seed = seed }),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

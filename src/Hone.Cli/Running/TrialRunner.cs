@@ -103,6 +103,18 @@ internal sealed class TrialRunner(SweepFile sweep)
                 return;
             }
 
+            if (ConstraintLine.TryParse(line, out var constraint, out var constraintValue, out var constraintError))
+            {
+                if (constraintError is not null)
+                {
+                    onNote?.Invoke($"trial {number}: {constraintError}");
+                    return;
+                }
+
+                trial.SetConstraint(constraint, constraintValue);
+                return;
+            }
+
             if (ReportLine.TryParse(line, out var step, out var value, out var error))
             {
                 if (error is not null)

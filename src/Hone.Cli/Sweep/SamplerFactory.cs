@@ -3,6 +3,7 @@ using Hone.Samplers;
 using Hone.Samplers.Auto;
 using Hone.Samplers.CmaEs;
 using Hone.Samplers.Gp;
+using Hone.Samplers.Nsga;
 using Hone.Samplers.Qmc;
 using Hone.Samplers.Tpe;
 
@@ -11,7 +12,10 @@ namespace Hone.Cli.Sweep;
 /// <summary>Sampler names in a sweep file and the options each takes (Optuna's names, in snake_case).</summary>
 internal static class SamplerFactory
 {
-    public static readonly IReadOnlyList<string> Names = ["auto", "tpe", "random", "qmc", "grid", "bruteforce", "cmaes", "gp"];
+    private static readonly string[] NsgaKeys =
+        ["seed", "population_size", "crossover", "crossover_prob", "swapping_prob", "mutation_prob", "sbx_eta", "mutation_eta", "blx_alpha"];
+
+    public static readonly IReadOnlyList<string> Names = ["auto", "tpe", "random", "qmc", "grid", "bruteforce", "cmaes", "gp", "nsga2", "nsga3"];
 
     /// <summary>Builds a factory for the named sampler, or returns null after recording problems.</summary>
     public static Func<ISampler>? Create(string name, OptionReader o, IReadOnlyList<ParameterSpec> parameters)
@@ -151,6 +155,69 @@ internal static class SamplerFactory
                     WarpOutput = o.Bool("warp_output") ?? d.WarpOutput,
                 };
                 return () => new GpSampler(options);
+            }
+
+            case "nsga2":
+            case "nsga3":
+            {
+                o.Allow([.. NsgaKeys, .. name == "nsga3" ? ["dividing_parameter"] : Array.Empty<string>()]);
+                var crossover = NsgaCrossover.Sbx;
+                switch (o.String("crossover"))
+                {
+                    case null or "sbx": break;
+                    case "uniform": crossover = NsgaCrossover.Uniform; break;
+                    case "blx_alpha": crossover = NsgaCrossover.BlxAlpha; break;
+                    case { } other:
+                        o.Problem("crossover", $"sampler.crossover \"{other}\" is unknown; {KeySuggestions.Hint(other, ["sbx", "uniform", "blx_alpha"])}");
+                        return null;
+                }
+
+                var d = new NsgaIISamplerOptions();
+                var seed = o.Long("seed");
+                var population = o.Int("population_size", 2) ?? d.PopulationSize;
+                var crossoverProb = o.Double("crossover_prob") ?? d.CrossoverProbability;
+                var swappingProb = o.Double("swapping_prob") ?? d.SwappingProbability;
+                var mutationProb = o.Double("mutation_prob");
+                var sbxEta = o.Double("sbx_eta") ?? d.SbxEta;
+                var mutationEta = o.Double("mutation_eta") ?? d.MutationEta;
+                var blxAlpha = o.Double("blx_alpha") ?? d.BlxAlpha;
+                NsgaIISamplerOptions options = name == "nsga2"
+                    ? new NsgaIISamplerOptions
+                    {
+                        Seed = seed, PopulationSize = population, Crossover = crossover, CrossoverProbability = crossoverProb,
+                        SwappingProbability = swappingProb, MutationProbability = mutationProb, SbxEta = sbxEta, MutationEta = mutationEta, BlxAlpha = blxAlpha,
+                    }
+                    : new NsgaIIISamplerOptions
+                    {
+                        Seed = seed, PopulationSize = population, Crossover = crossover, CrossoverProbability = crossoverProb,
+                        SwappingProbability = swappingProb, MutationProbability = mutationProb, SbxEta = sbxEta, MutationEta = mutationEta, BlxAlpha = blxAlpha,
+                        ReferencePointDivisions = o.Int("dividing_parameter", 1),
+                    };
+                foreach (var (key, value) in new[] { ("crossover_prob", crossoverProb), ("swapping_prob", swappingProb), ("mutation_prob", mutationProb ?? 0) })
+                {
+                    if (!(value >= 0 && value <= 1))
+                    {
+                        o.Problem(key, $"sampler.{key} is {value}; it must be a probability in [0, 1]");
+                        return null;
+                    }
+                }
+
+                foreach (var (key, value) in new[] { ("sbx_eta", sbxEta), ("mutation_eta", mutationEta), ("blx_alpha", blxAlpha) })
+                {
+                    if (!(value >= 0) || double.IsInfinity(value))
+                    {
+                        o.Problem(key, $"sampler.{key} is {value}; it must be a finite number ≥ 0");
+                        return null;
+                    }
+                }
+
+                if (options.Problems() is { } problem)
+                {
+                    o.Problem("name", $"sampler {name}: {problem}");
+                    return null;
+                }
+
+                return options is NsgaIIISamplerOptions three ? () => new NsgaIIISampler(three) : () => new NsgaIISampler(options);
             }
 
             case "qmc":

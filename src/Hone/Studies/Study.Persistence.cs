@@ -15,6 +15,9 @@ public sealed partial class Study
     /// <summary>How trials failed for missing heartbeats are retried, or null for never.</summary>
     public TrialRetryPolicy? RetryFailedTrials { get; private set; }
 
+    /// <summary>The constraints computed from each finished trial (<see cref="StudyOptions.Constraints"/>), or null.</summary>
+    internal Func<FrozenTrial, IReadOnlyList<double>>? ConstraintsFunction { get; private set; }
+
     /// <summary>Loads the study named <paramref name="name"/> from the storage at <paramref name="url"/>.</summary>
     /// <exception cref="StudyNotFoundException">No study has that name.</exception>
     /// <exception cref="StorageException">The storage cannot be opened.</exception>
@@ -143,6 +146,7 @@ public sealed partial class Study
         HeartbeatInterval = options.HeartbeatInterval;
         GracePeriod = options.HeartbeatInterval is { } interval ? options.GracePeriod ?? StudyOptions.DefaultGracePeriod(interval) : null;
         RetryFailedTrials = options.RetryFailedTrials;
+        ConstraintsFunction = options.Constraints;
         if (HeartbeatInterval is { } beat)
         {
             Heartbeats = new HeartbeatPump(Storage, beat);

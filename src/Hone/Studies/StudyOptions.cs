@@ -68,6 +68,20 @@ public sealed class StudyOptions
     /// <value>Null: no retries. Needs <see cref="HeartbeatInterval"/>.</value>
     public TrialRetryPolicy? RetryFailedTrials { get; init; }
 
+    /// <summary>
+    /// Constraints computed from each trial's outcome, as Optuna's <c>constraints_func</c>: called once a trial completes
+    /// or is pruned, with the trial (its final state, values and parameters), and returning one value per constraint,
+    /// ≤ 0 satisfied and &gt; 0 violated by that much.
+    /// </summary>
+    /// <value>Null: only the constraints the objective sets with <see cref="Trials.Trial.SetConstraint"/>.</value>
+    /// <remarks>
+    /// The values are stored in the trial's <c>constraints</c> system attribute (after any the objective set), where
+    /// <see cref="Study.BestTrial"/>, <see cref="Study.BestTrials"/> and the constrained samplers read them. A function that
+    /// throws, or returns NaN or an infinite value, makes the trial Fail with the reason. Each process that runs trials of
+    /// a study needs the same function.
+    /// </remarks>
+    public Func<Trials.FrozenTrial, IReadOnlyList<double>>? Constraints { get; init; }
+
     /// <summary>Whether <see cref="Study.Create"/> loads an existing study of the same name instead of failing.</summary>
     /// <value>False.</value>
     public bool LoadIfExists { get; init; }

@@ -2,7 +2,10 @@ using Hone.Trials;
 
 namespace Hone.Studies;
 
-/// <summary>Which trials are best: the optimum of one objective, the Pareto set of several.</summary>
+/// <summary>
+/// Which trials are best: the optimum of one objective, the Pareto set of several; among feasible trials only (every
+/// constraint value ≤ 0, or no constraints), as in Optuna 4.
+/// </summary>
 internal static class StudyResults
 {
     public static FrozenTrial BestTrial(Study study)
@@ -15,8 +18,15 @@ internal static class StudyResults
 
         var maximize = study.Direction == StudyDirection.Maximize;
         FrozenTrial? best = null;
+        var anyComplete = false;
         foreach (var t in study.GetTrials(TrialState.Complete))
         {
+            anyComplete = true;
+            if (!t.IsFeasible)
+            {
+                continue;
+            }
+
             var v = t.Values![0];
             if (best is null || (maximize ? v > best.Values![0] : v < best.Values![0]))
             {
@@ -24,12 +34,14 @@ internal static class StudyResults
             }
         }
 
-        return best ?? throw new InvalidOperationException($"Study \"{study.Name}\" has no completed trial yet, so it has no best trial.");
+        return best ?? throw new InvalidOperationException(anyComplete
+            ? $"Study \"{study.Name}\" has no feasible completed trial (every one violates a constraint), so it has no best trial."
+            : $"Study \"{study.Name}\" has no completed trial yet, so it has no best trial.");
     }
 
     public static IReadOnlyList<FrozenTrial> BestTrials(Study study)
     {
-        var complete = study.GetTrials(TrialState.Complete);
+        var complete = study.GetTrials(TrialState.Complete).Where(t => t.IsFeasible).ToList();
         var result = new List<FrozenTrial>();
         if (!study.IsMultiObjective)
         {

@@ -147,10 +147,31 @@ internal static class TrialLifecycle
                     $"A trial can be told Complete, Pruned or Fail, not {finalState}.", nameof(state));
         }
 
+        Dictionary<string, JsonElement>? attrs = null;
+        if (finalState is TrialState.Complete or TrialState.Pruned)
+        {
+            var problem = ConstraintAttrs(study, live, trial with { State = finalState, Values = values }, out attrs);
+            if (problem is not null)
+            {
+                finalState = TrialState.Fail;
+                failReason = problem;
+                values = null;
+            }
+            else if (attrs is not null)
+            {
+                var merged = new Dictionary<string, JsonElement>(trial.SystemAttrs);
+                foreach (var (k, v) in attrs)
+                {
+                    merged[k] = v;
+                }
+
+                trial = trial with { SystemAttrs = merged };
+            }
+        }
+
         study.Sampler.AfterTrial(study, trial, finalState, values);
 
         // The reason is written with the state, so a trial that another process failed first keeps its own reason.
-        Dictionary<string, JsonElement>? attrs = null;
         FrozenTrial? retryTemplate = null;
         if (finalState == TrialState.Fail)
         {
@@ -170,6 +191,54 @@ internal static class TrialLifecycle
         }
 
         return reread ? study.Storage.GetTrial(trial.TrialId) : trial with { State = finalState, Values = values };
+    }
+
+    /// <summary>
+    /// The constraint attributes of a trial that completed or was pruned: the objective's named constraints, then the
+    /// study's constraints function's values (named by their index, "[0]", ...). Returns why the trial must fail instead
+    /// (the function threw, or a value is not finite), or null.
+    /// </summary>
+    private static string? ConstraintAttrs(Study study, LiveTrial? live, FrozenTrial finished, out Dictionary<string, JsonElement>? attrs)
+    {
+        attrs = null;
+        var (names, values) = live?.ConstraintsSet.Ordered() ?? ([], []);
+        var allNames = new List<string>(names);
+        var allValues = new List<double>(values);
+        if (study.ConstraintsFunction is { } function)
+        {
+            IReadOnlyList<double> computed;
+            try
+            {
+                computed = function(finished) ?? throw new InvalidOperationException("it returned null");
+            }
+            catch (Exception e)
+            {
+                return $"The constraints function failed: {e.GetType().FullName}: {e.Message}";
+            }
+
+            for (var i = 0; i < computed.Count; i++)
+            {
+                if (!double.IsFinite(computed[i]))
+                {
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"The constraints function returned {computed[i]} for constraint #{i}; constraint values must be finite numbers (≤ 0 satisfied).");
+                }
+
+                allNames.Add(string.Create(CultureInfo.InvariantCulture, $"[{i}]"));
+                allValues.Add(computed[i]);
+            }
+        }
+
+        if (allValues.Count > 0 || study.ConstraintsFunction is not null)
+        {
+            attrs = new Dictionary<string, JsonElement>
+            {
+                [FrozenTrial.ConstraintsKey] = AttributeValue.From(FrozenTrial.ConstraintsKey, allValues),
+                [FrozenTrial.ConstraintNamesKey] = AttributeValue.From(FrozenTrial.ConstraintNamesKey, allNames),
+            };
+        }
+
+        return null;
     }
 
     public static string? CheckValues(Study study, IReadOnlyList<double> values)

@@ -22,6 +22,12 @@ public sealed record FrozenTrial
 
     internal static readonly IReadOnlyDictionary<string, JsonElement> NoAttrs = ReadOnlyDictionary<string, JsonElement>.Empty;
 
+    /// <summary>The system attribute holding the constraint values, Optuna's key.</summary>
+    internal const string ConstraintsKey = "constraints";
+
+    /// <summary>The system attribute holding the constraints' names, aligned with <see cref="ConstraintsKey"/>.</summary>
+    internal const string ConstraintNamesKey = "constraint_names";
+
     private readonly IReadOnlyDictionary<string, double> _internalParams = NoParams;
     private readonly IReadOnlyDictionary<string, Distribution> _distributions = NoDistributions;
     private IReadOnlyDictionary<string, object?>? _params;
@@ -77,6 +83,37 @@ public sealed record FrozenTrial
 
     /// <summary>Attributes set by Hone (the fail reason, the fixed params of an enqueued trial, ...).</summary>
     public IReadOnlyDictionary<string, JsonElement> SystemAttrs { get; init; } = NoAttrs;
+
+    /// <summary>
+    /// The trial's constraint values (≤ 0 is satisfied), from <see cref="Trial.SetConstraint"/> and
+    /// <see cref="Studies.StudyOptions.Constraints"/>, or null when it has none. Stored as Optuna stores them: a JSON
+    /// list of numbers in the <c>constraints</c> system attribute.
+    /// </summary>
+    /// <remarks>Read from the attribute on each call (a walk over an already parsed JSON array), so the record keeps no cache that would affect its equality.</remarks>
+    public IReadOnlyList<double>? Constraints => ReadConstraints(SystemAttrs);
+
+    /// <summary>Whether every constraint value is ≤ 0; true for a trial without constraints.</summary>
+    public bool IsFeasible => ConstraintViolation <= 0;
+
+    /// <summary>The total violation: the sum of the positive constraint values (0 for a feasible trial).</summary>
+    public double ConstraintViolation
+    {
+        get
+        {
+            if (!SystemAttrs.TryGetValue(ConstraintsKey, out var json) || json.ValueKind != JsonValueKind.Array)
+            {
+                return 0;
+            }
+
+            var sum = 0.0;
+            foreach (var item in json.EnumerateArray())
+            {
+                sum += item.ValueKind == JsonValueKind.Number ? Math.Max(0, item.GetDouble()) : double.PositiveInfinity;
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>The value of a single-objective trial, or null when it has none.</summary>
     /// <exception cref="InvalidOperationException">The trial has more than one value.</exception>
@@ -192,6 +229,24 @@ public sealed record FrozenTrial
         }
 
         return sb.Append('}').ToString();
+    }
+
+    private static double[]? ReadConstraints(IReadOnlyDictionary<string, JsonElement> attrs)
+    {
+        if (!attrs.TryGetValue(ConstraintsKey, out var json) || json.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var result = new double[json.GetArrayLength()];
+        var i = 0;
+        foreach (var item in json.EnumerateArray())
+        {
+            // A value that is not a number (another tool's null) cannot be judged satisfied.
+            result[i++] = item.ValueKind == JsonValueKind.Number ? item.GetDouble() : double.PositiveInfinity;
+        }
+
+        return result;
     }
 
     private Dictionary<string, object?> BuildParams()

@@ -122,6 +122,37 @@ public abstract class Trial
     /// <summary>Attaches a JSON-serializable value to the trial.</summary>
     public abstract void SetUserAttr(string key, object? value);
 
+    /// <summary>The constraint values set with <see cref="SetConstraint"/>, by name.</summary>
+    public IReadOnlyDictionary<string, double> Constraints => ConstraintsSet.ByName();
+
+    /// <summary>
+    /// Records a constraint on the outcome (constrained optimization): <paramref name="value"/> ≤ 0 means the constraint
+    /// is satisfied, a positive value is by how much it is violated. A trial with any violated constraint is infeasible:
+    /// it is never a best trial, and samplers that handle constraints (NSGA-II, NSGA-III, TPE) rank it after every
+    /// feasible trial, by its total violation.
+    /// </summary>
+    /// <remarks>
+    /// Setting a name again replaces its value. The values are stored when the trial completes (or is pruned), in the
+    /// order their names were first set and followed by those of <see cref="Studies.StudyOptions.Constraints"/>, in the
+    /// <c>constraints</c> system attribute as Optuna stores them, so Optuna's constrained samplers read them too.
+    /// </remarks>
+    /// <param name="name">The constraint's name, e.g. "memory_gb".</param>
+    /// <param name="value">The constraint's value: ≤ 0 satisfied, &gt; 0 violated.</param>
+    /// <exception cref="ArgumentException">The name is empty or the value is not finite.</exception>
+    public void SetConstraint(string name, double value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException($"Constraint \"{name}\" is {value}; a constraint value must be a finite number (≤ 0 satisfied).", nameof(value));
+        }
+
+        ConstraintsSet.Set(name, value);
+    }
+
+    /// <summary>The named constraints set so far.</summary>
+    internal ConstraintValues ConstraintsSet { get; } = new();
+
     /// <summary>
     /// Returns the internal value of the parameter: the one already set in this trial, a fixed one,
     /// or a new draw. Implementations check the distribution against an earlier one of the same name.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hone.Distributions;
 using Hone.Samplers;
+using Hone.Samplers.Nsga;
 using Hone.Studies;
 using Hone.Trials;
 
@@ -42,6 +43,58 @@ public abstract class OptunaInteropTests
 
     /// <summary>A fresh, empty database for one test: the URL Hone opens and the one SQLAlchemy opens.</summary>
     protected abstract (StorageUrl Hone, string Python) NewDatabase();
+
+    /// <summary>Optuna 3.1's NSGAIISampler, with a constraints function, continuing a study Hone's NSGA-II started.</summary>
+    private const string NsgaScript = """
+        import sys, warnings, optuna
+        warnings.filterwarnings("ignore")
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+        storage = optuna.storages.RDBStorage(sys.argv[1], skip_compatibility_check=True)
+        sampler = optuna.samplers.NSGAIISampler(population_size=4, seed=2, constraints_func=lambda t: [0.5 - t.params["x"]])
+        study = optuna.load_study(study_name=sys.argv[2], storage=storage, sampler=sampler)
+        def objective(t):
+            x = t.suggest_float("x", 0, 1)
+            y = t.suggest_float("y", 0, 1)
+            return x + y, 1 - x + y
+        study.optimize(objective, n_trials=8)
+        print("ok")
+        """;
+
+    [OptunaFact]
+    public void NsgaII_GenerationsAndConstraints_AreSharedWithOptuna()
+    {
+        var (url, pythonUrl) = NewDatabase();
+        Func<Trial, double[]> objective = t =>
+        {
+            var x = t.SuggestFloat("x", 0, 1);
+            var y = t.SuggestFloat("y", 0, 1);
+            t.SetConstraint("x_at_least_half", 0.5 - x);
+            return [x + y, 1 - x + y];
+        };
+        StudyOptions Options() => new()
+        {
+            Name = "mo", StorageUrl = url, Directions = [StudyDirection.Minimize, StudyDirection.Minimize], LoadIfExists = true,
+            Sampler = new NsgaIISampler(new NsgaIISamplerOptions { Seed = 1, PopulationSize = 4 }),
+        };
+
+        using (var first = Study.Create(Options()))
+        {
+            first.Optimize(objective, new OptimizeOptions { Trials = 10 });
+        }
+
+        Assert.Equal("ok", Python.Run(NsgaScript, pythonUrl, "mo").Trim());
+        using var study = Study.Create(Options());
+        study.Optimize(objective, new OptimizeOptions { Trials = 6 });
+
+        // Generations of four complete trials each, whoever ran them: Hone 0-9, Optuna 10-17, Hone 18-23.
+        Assert.Equal(Enumerable.Range(0, 24).Select(i => i / 4), study.Trials.Select(t => t.SystemAttrs["nsga2:generation"].GetInt32()));
+        foreach (var t in study.Trials)
+        {
+            Assert.Equal(0.5 - (double)t.Params["x"]!, Assert.Single(t.Constraints!), 9);
+        }
+
+        Assert.All(study.BestTrials, t => Assert.True(t.IsFeasible));
+    }
 
     [OptunaFact]
     public void Optuna_ReadsEverythingHoneWrote()

@@ -14,8 +14,8 @@ namespace Hone.Samplers.Tpe;
 /// <remarks>
 /// <para>Observations are numbered in the order they were seen (trial-number order when trials finish in order),
 /// which is the "chronological" order the weights use. Complete trials rank first, by value; pruned trials after
-/// them, deeper ones (more steps) first, then by their last intermediate value (Optuna's rule); failed trials are
-/// ignored. Observations with equal keys are tied: a split never separates a tie (see <see cref="TieAwareCut"/>).</para>
+/// them, deeper ones (more steps) first, then by their last intermediate value (Optuna's rule); infeasible trials (a
+/// constraint value &gt; 0) last, by total violation, as in Optuna 3.x's constrained TPE; failed trials are ignored. Observations with equal keys are tied: a split never separates a tie (see <see cref="TieAwareCut"/>).</para>
 /// <para>Thread-safe. Arrays handed out are never written below the count they were handed out with, so callers
 /// read them without the lock.</para>
 /// </remarks>
@@ -293,6 +293,13 @@ internal sealed class ObservationHistory
         if (_maximize)
         {
             value = -value;
+        }
+
+        if (!t.IsFeasible)
+        {
+            // Optuna 3.x's rule: infeasible trials rank after every feasible one, complete or pruned, by total violation.
+            stepKey = double.PositiveInfinity;
+            value = t.ConstraintViolation;
         }
 
         EnsureCapacity(_count + 1);

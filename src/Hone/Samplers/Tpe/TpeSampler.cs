@@ -18,7 +18,9 @@ namespace Hone.Samplers.Tpe;
 /// sampled jointly, and any other parameter one at a time; with <see cref="TpeSamplerOptions.Group"/>, each group
 /// of parameters that always appear together is sampled jointly on the trials that have it.</para>
 /// <para>Complete trials rank by value; pruned trials rank after them, the ones that ran more steps first, by their
-/// last intermediate value; failed trials are ignored. With <see cref="TpeSamplerOptions.ConstantLiar"/>, running
+/// last intermediate value; infeasible trials (a constraint value &gt; 0, see <see cref="Trial.SetConstraint"/>) rank
+/// after all of them by total violation, as in Optuna 3.x's constrained TPE, so they are never in the good group while
+/// enough feasible trials exist; failed trials are ignored. With <see cref="TpeSamplerOptions.ConstantLiar"/>, running
 /// trials count as the worst observations.</para>
 /// <para>The good set has <see cref="TpeSamplerOptions.Gamma"/>(n) observations, as in Optuna, unless observations
 /// with one value straddle its boundary: the good set is then those strictly better than the tie; when none is,

@@ -30,6 +30,7 @@ public static class HoneCli
         StudyCommands.Add(root, context);
         AskTellCommands.Add(root, context);
         TuneCommand.Add(root, context);
+        ImportanceCommand.Add(root, context);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

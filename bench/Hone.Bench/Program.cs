@@ -19,6 +19,7 @@ internal static class Program
           {RealSuiteCommand.Usage}
           {RealReportCommand.Usage}
           {RealEvalServerCommand.Usage}
+          {ImportanceCommand.Usage}
         """;
 
     public static int Main(string[] args)
@@ -37,6 +38,7 @@ internal static class Program
                 "real" => RealSuiteCommand.Run(parsed),
                 "real-report" => RealReportCommand.Run(parsed),
                 "real-eval-server" => RealEvalServerCommand.Run(parsed),
+                "importance" => ImportanceCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
             };

@@ -129,6 +129,38 @@ public class ParameterImportanceTests
         Assert.NotEqual(a.Parameters.Select(p => (p.Importance, p.Spread)), c.Parameters.Select(p => (p.Importance, p.Spread)));
     }
 
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void RandomFeatureSubsets_StillFindTheParameterThatMatters(ImportanceMethod method)
+    {
+        var study = Random(Floats(6), 300, p => (p.X("x0") - 0.3) * (p.X("x0") - 0.3));
+
+        var subsets = ParameterImportance.Evaluate(study, new ImportanceOptions { Method = method, Seed = 1, FeatureFraction = 0.34 });
+        var all = ParameterImportance.Evaluate(study, new ImportanceOptions { Method = method, Seed = 1 });
+
+        Assert.Equal("x0", subsets.Parameters[0].Name);
+        Assert.True(subsets["x0"].Importance > 0.8, string.Join(", ", subsets.Parameters));
+        if (method != ImportanceMethod.PedAnova)
+        {
+            Assert.NotEqual(all["x0"].Importance, subsets["x0"].Importance);
+        }
+    }
+
+    [Fact]
+    public void PedAnova_BaselineQuantile_MeasuresImportanceWithinTheBestTrials()
+    {
+        // f = 10·[x0 > 0.5] + x1. Over all trials, reaching the best 40% is mostly x0 ≤ 0.5; within the best 50% (all of
+        // which have x0 ≤ 0.5) only x1 tells the best 40% apart.
+        var study = Random(Floats(2), 600, p => (p.X("x0") > 0.5 ? 10 : 0) + p.X("x1"));
+
+        var global = ParameterImportance.Evaluate(study, new ImportanceOptions { Method = ImportanceMethod.PedAnova, Seed = 1, Quantile = 0.4 });
+        var local = ParameterImportance.Evaluate(study, new ImportanceOptions { Method = ImportanceMethod.PedAnova, Seed = 1, Quantile = 0.4, BaselineQuantile = 0.5 });
+
+        Assert.Equal("x0", global.Parameters[0].Name);
+        Assert.Equal("x1", local.Parameters[0].Name);
+        Assert.True(local["x1"].Importance > 0.8, string.Join(", ", local.Parameters));
+    }
+
     [Fact]
     public void ConditionalParameter_OutsideTheIntersection_IsIgnored_UnlessNamed()
     {

@@ -25,7 +25,7 @@ public sealed class ImportanceResult
     /// <summary>Every assessed parameter, by decreasing importance (ties by name); the importances sum to 1.</summary>
     public IReadOnlyList<ParameterScore> Parameters { get; }
 
-    /// <summary>fANOVA's pairwise interactions by decreasing variance fraction; empty for the other methods or when not asked for.</summary>
+    /// <summary>fANOVA's pairwise interactions by decreasing variance fraction (ties by name); empty for the other methods or when not asked for.</summary>
     public IReadOnlyList<InteractionScore> Interactions { get; }
 
     /// <summary>The score of the named parameter.</summary>

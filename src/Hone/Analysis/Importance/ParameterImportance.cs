@@ -78,7 +78,9 @@ public static class ParameterImportance
                         }
                     }
 
-                    interactions.Sort((a, b) => b.VarianceFraction.CompareTo(a.VarianceFraction));
+                    interactions.Sort((a, b) => b.VarianceFraction != a.VarianceFraction
+                        ? b.VarianceFraction.CompareTo(a.VarianceFraction)
+                        : string.CompareOrdinal(a.First + "\0" + a.Second, b.First + "\0" + b.Second));
                 }
 
                 break;

@@ -90,6 +90,11 @@ public static class ParameterImportance
             {
                 var forest = RandomForest.Grow(data, options, seed);
                 (importance, spread) = MeanDecreaseImpurity.Run(forest);
+                if (!(importance.Sum() > 0))
+                {
+                    importance = [.. Enumerable.Repeat(1.0 / d, d)];
+                }
+
                 break;
             }
 

@@ -94,8 +94,8 @@ internal static class ImportanceCommand
         var rows = result.Parameters.Select(p => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
         {
             ["parameter"] = p.Name,
-            ["importance"] = Math.Round(p.Importance, 4),
-            ["spread"] = Math.Round(p.Spread, 4),
+            ["importance"] = format == "table" ? Math.Round(p.Importance, 4) : p.Importance,
+            ["spread"] = format == "table" ? Math.Round(p.Spread, 4) : p.Spread,
         }).ToList();
         var text = new Records(["parameter", "importance", "spread"], rows).Write(format);
         var pairs = result.Interactions.Take(TableInteractions).ToList();
@@ -111,7 +111,8 @@ internal static class ImportanceCommand
             ["spread"] = Math.Round(i.Spread, 4),
         }).ToList();
         return text + Environment.NewLine + Environment.NewLine +
-               $"Fraction of the variance explained by pairs beyond each parameter alone (fANOVA, {result.TrialCount} trials; top {pairs.Count}):" +
+               $"Fraction of the variance explained by pairs beyond each parameter alone (fANOVA, {result.TrialCount} trials; top {pairs.Count}; " +
+               $"the parameters alone explain {Formatting.Number(Math.Round(result.Parameters.Sum(p => p.VarianceFraction ?? 0), 4))}):" +
                Environment.NewLine + new Records(["interaction", "variance_fraction", "spread"], pairRows).Write("table");
     }
 

@@ -20,6 +20,7 @@ internal static class FanovaAnalysis
         var d = dims.Length;
         var main = new List<double[]>();
         var pairs = new List<double[,]>();
+        var grid = Array.Empty<double>();
         foreach (var tree in forest.Trees)
         {
             var partition = new TreePartition(tree, dims);
@@ -43,7 +44,13 @@ internal static class FanovaAnalysis
                 {
                     for (var j = i + 1; j < d; j++)
                     {
-                        var joint = PairVariance(partition, i, j, mean);
+                        var size = (partition.AtomCount(i) + 1) * (partition.AtomCount(j) + 1);
+                        if (grid.Length < size)
+                        {
+                            grid = new double[size];
+                        }
+
+                        var joint = PairVariance(partition, i, j, mean, grid.AsSpan(0, size));
                         pair[i, j] = pair[j, i] = Math.Clamp((joint - marginals[i] - marginals[j]) / total, 0, 1);
                     }
                 }
@@ -142,13 +149,16 @@ internal static class FanovaAnalysis
         return variance;
     }
 
-    /// <summary>Var(a_ij): the variance of the prediction averaged over every dimension but i and j.</summary>
-    private static double PairVariance(TreePartition p, int i, int j, double mean)
+    /// <summary>
+    /// Var(a_ij): the variance of the prediction averaged over every dimension but i and j. The grid is scratch space of
+    /// (atoms_i + 1) · (atoms_j + 1) values, reused across pairs and trees.
+    /// </summary>
+    private static double PairVariance(TreePartition p, int i, int j, double mean, Span<double> grid)
     {
         var d = p.Breaks.Length;
         int ni = p.AtomCount(i), nj = p.AtomCount(j);
         var stride = nj + 1;
-        var grid = new double[(ni + 1) * stride];
+        grid.Clear();
         int[] ri = p.Ranges[i], rj = p.Ranges[j], oi = p.Offsets[i], oj = p.Offsets[j];
         for (var l = 0; l < p.LeafCount; l++)
         {

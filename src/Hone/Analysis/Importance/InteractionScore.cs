@@ -14,7 +14,7 @@ public sealed class InteractionScore
         Spread = spread;
     }
 
-    /// <summary>The first parameter's name (the two are in the order of <see cref="ImportanceResult.Parameters"/>' assessment, by name).</summary>
+    /// <summary>The name of one parameter of the pair: the first of the two in ordinal name order.</summary>
     public string First { get; }
 
     /// <summary>The second parameter's name.</summary>

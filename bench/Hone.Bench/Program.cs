@@ -20,6 +20,7 @@ internal static class Program
           {RealReportCommand.Usage}
           {RealEvalServerCommand.Usage}
           {MultiObjectiveCommand.Usage}
+          {ImportanceCommand.Usage}
         """;
 
     public static int Main(string[] args)
@@ -39,6 +40,7 @@ internal static class Program
                 "real-report" => RealReportCommand.Run(parsed),
                 "real-eval-server" => RealEvalServerCommand.Run(parsed),
                 "mo" => MultiObjectiveCommand.Run(parsed),
+                "importance" => ImportanceCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
             };

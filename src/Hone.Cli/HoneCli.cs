@@ -31,6 +31,7 @@ public static class HoneCli
         AskTellCommands.Add(root, context);
         TuneCommand.Add(root, context);
         WorkerCommand.Add(root, context);
+        ImportanceCommand.Add(root, context);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -36,6 +36,7 @@ public sealed partial class ExitCodeTests : IDisposable
     [InlineData("delete", "--study-name", "nope")]
     [InlineData("tell", "--study-name", "s", "--trial-number", "7", "--values", "1")]
     [InlineData("best", "--study-name", "s")]
+    [InlineData("importance", "--study-name", "s")]
     public async Task Row1_NotFound_StudyTrialOrCompleteTrial(params string[] args) => AssertExit(1, await WithStudyAsync(args));
 
     [Theory]
@@ -61,6 +62,7 @@ public sealed partial class ExitCodeTests : IDisposable
     [InlineData("tell", "--study-name", "s", "--trial-number", "x")]
     [InlineData("create-study", "--study-name", "s")]
     [InlineData("enqueue", "--study-name", "s", "--params", "[1]")]
+    [InlineData("importance", "--study-name", "s", "--method", "shap")]
     public async Task Row2_Usage(params string[] args) => AssertExit(2, await WithStudyAsync(args));
 
     [Fact]

@@ -150,7 +150,7 @@ public sealed class SweepFuzzTests
             var examples = Path.Combine(dir.FullName, "examples");
             if (File.Exists(Path.Combine(dir.FullName, "Hone.slnx")) && Directory.Exists(examples))
             {
-                return Directory.GetFiles(examples, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllText);
+                return Directory.GetFiles(examples, "sweep*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllText);
             }
         }
 

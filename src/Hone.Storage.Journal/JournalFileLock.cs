@@ -30,7 +30,8 @@ internal sealed class JournalFileLock
         // Optuna backs off from 1 ms doubling to 1 s; a lock is held for one append and fsync, so a short cap keeps
         // many writers moving without spinning.
         var wait = TimeSpan.FromMilliseconds(0.5);
-        while (!TryCreate())
+        var vanished = 0;
+        while (!TryCreate(ref vanished))
         {
             if (_staleAfter is { } stale && BreakIfStale(stale))
             {
@@ -45,7 +46,7 @@ internal sealed class JournalFileLock
     /// <summary>Gives the lock up.</summary>
     public void Release() => File.Delete(_lockPath);
 
-    private bool TryCreate()
+    private bool TryCreate(ref int vanished)
     {
         try
         {
@@ -64,8 +65,9 @@ internal sealed class JournalFileLock
         {
             return false;
         }
-        catch (UnauthorizedAccessException) when (Exists())
+        catch (IOException) when (++vanished < 1000)
         {
+            // The holder released the lock between our attempt and our look: try again. A thousand in a row is another error.
             return false;
         }
     }

@@ -286,6 +286,16 @@ public sealed class JournalStorage : IStorage, IDisposable
         }
     }
 
+    /// <summary>Every trial of the study, ordered by number (the journal keeps them in that order, so nothing is sorted).</summary>
+    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId)
+    {
+        lock (_gate)
+        {
+            Sync();
+            return [.. Study(studyId).Trials.Select(t => t.Snapshot())];
+        }
+    }
+
     /// <inheritdoc/>
     public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion)
     {

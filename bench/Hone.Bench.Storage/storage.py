@@ -3,6 +3,7 @@
 usage: /usr/bin/python3 storage.py single URL TRIALS        -> prints seconds for TRIALS trials
        /usr/bin/python3 storage.py create URL STUDY
        /usr/bin/python3 storage.py worker URL STUDY TRIALS  -> prints "start end" (unix seconds) of its trials
+URL is an RDB URL, or journal:///PATH for Optuna's JournalStorage(JournalFileStorage(PATH)) (Hone's spelling).
 """
 import sys
 import time
@@ -18,8 +19,15 @@ def objective(trial):
     return x * x + y * y
 
 
+def open_storage(url):
+    if url.startswith("journal:///"):
+        path = url[len("journal:///"):]
+        return optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(path))
+    return url
+
+
 def main():
-    mode, url = sys.argv[1], sys.argv[2]
+    mode, url = sys.argv[1], open_storage(sys.argv[2])
     if mode == "create":
         optuna.create_study(study_name=sys.argv[3], storage=url)
     elif mode == "single":

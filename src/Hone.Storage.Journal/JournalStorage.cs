@@ -112,7 +112,7 @@ public sealed class JournalStorage : IStorage, IDisposable
             }
 
             w.CreateStudy(name, directions);
-            return () => _replay.FindStudy(name)!.Value;
+            return () => _replay.FindStudy(name) ?? throw new StudyNotFoundException($"Study \"{name}\" was deleted by another process as it was created.");
         });
     }
 
@@ -185,7 +185,7 @@ public sealed class JournalStorage : IStorage, IDisposable
         Study(studyId);
         var id = _replay.NextTrialId;
         AddTrial(w, studyId, template, claim, Now());
-        return () => _replay.FindTrial(id)!.Snapshot();
+        return () => Trial(id).Snapshot();
     });
 
     /// <inheritdoc/>
@@ -210,7 +210,7 @@ public sealed class JournalStorage : IStorage, IDisposable
             var now = Now();
             w.SetTrialStateValues(trial.TrialId, TrialState.Running, null, now);
             WriteClaim(w, trial.TrialId, claim, now);
-            return () => _replay.FindTrial(trial.TrialId)!.Snapshot();
+            return () => Trial(trial.TrialId).Snapshot();
         });
     }
 
@@ -400,7 +400,7 @@ public sealed class JournalStorage : IStorage, IDisposable
                 ids.Add(trial.TrialId);
             }
 
-            return () => [.. ids.Select(id => _replay.FindTrial(id)!.Snapshot())];
+            return () => [.. ids.Select(id => Trial(id).Snapshot())];
         });
     }
 
@@ -538,12 +538,16 @@ public sealed class JournalStorage : IStorage, IDisposable
     {
         lock (_gate)
         {
+            // Most of what other processes appended is read before the file lock is taken, so that the lock is held for
+            // little more than the append and its fsync: a holder busy parsing would stall every writer.
+            Sync();
+            Func<T> result;
             _file.Lock.Acquire();
             try
             {
                 Sync();
                 using var writer = new JournalWriter(_workerPrefix + Environment.CurrentManagedThreadId.ToString(CultureInfo.InvariantCulture));
-                var result = build(writer);
+                result = build(writer);
                 if (writer.Count > 0)
                 {
                     try
@@ -554,16 +558,17 @@ public sealed class JournalStorage : IStorage, IDisposable
                     {
                         throw new StorageException(null, $"Journal {Path}: the write failed and was taken back: {e.Message}", e);
                     }
-
-                    Sync();
                 }
-
-                return result();
             }
             finally
             {
                 _file.Lock.Release();
             }
+
+            // Our lines are read back like anyone's (ids and numbers follow from their place in the file, fixed when
+            // they were appended), together with whatever others appended since.
+            Sync();
+            return result();
         }
     }
 

@@ -7,7 +7,7 @@ namespace Hone.Storage.Journal;
 /// </summary>
 internal sealed class JournalFileLock
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(1000);
 
     private readonly string _target;
     private readonly string _lockPath;
@@ -27,8 +27,8 @@ internal sealed class JournalFileLock
     /// <summary>Blocks until this process holds the lock.</summary>
     public void Acquire()
     {
-        // Optuna backs off from 1 ms doubling to 1 s; a lock is held for one append and fsync, so a short cap keeps
-        // many writers moving without spinning.
+        // Backing off up to a second, as Optuna does, lets a writer that just released the lock take it again at once
+        // while the others sleep: a lock handed round many polling writers leaves it idle between holders.
         var wait = TimeSpan.FromMilliseconds(0.5);
         var vanished = 0;
         while (!TryCreate(ref vanished))

@@ -260,7 +260,6 @@ public sealed class JournalStorage : IStorage, IDisposable
         {
             AddTrial(w, trial.StudyId, retry, null, now);
         }
-
     });
 
     /// <inheritdoc/>

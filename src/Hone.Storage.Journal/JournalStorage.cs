@@ -39,11 +39,14 @@ public sealed class JournalStorage : IStorage, IDisposable
     /// <summary>Opens (creating if absent) the journal file at a path.</summary>
     /// <param name="path">The journal file; its folder must exist.</param>
     /// <param name="lockKind">How writers take turns (Optuna's default is the symbolic link).</param>
-    /// <param name="staleLockAge">How old a lock file must be to be removed as left by a killed writer; null never removes one (as Optuna).</param>
+    /// <param name="staleLockAge">
+    /// How old a lock file must be to be removed as left by a killed writer: <see cref="DefaultStaleLockAge"/> when null;
+    /// <see cref="TimeSpan.Zero"/> never removes one (as Optuna).
+    /// </param>
     /// <param name="timeProvider">The clock for trial times and heartbeats; the system clock by default.</param>
     /// <exception cref="StorageException">The folder is missing or the file cannot be opened.</exception>
     public JournalStorage(string path, JournalLockKind lockKind = JournalLockKind.Symlink, TimeSpan? staleLockAge = null, TimeProvider? timeProvider = null)
-        : this(null, path, lockKind, staleLockAge ?? DefaultStaleLockAge, timeProvider)
+        : this(null, path, lockKind, staleLockAge is { } age && age <= TimeSpan.Zero ? null : staleLockAge ?? DefaultStaleLockAge, timeProvider)
     {
     }
 

@@ -1,8 +1,9 @@
-// Storage overhead benchmark: Hone vs Optuna 3.1 (Debian's python3-optuna) on the same database engine,
-// in one run. See docs/benchmarks.md.
+// Storage overhead benchmark: Hone vs Optuna 3.1 (Debian's python3-optuna) on the same database engine (or journal
+// file), in one run. See docs/benchmarks.md.
 //
 // usage: dotnet run -c Release --project bench/Hone.Bench.Storage -- [--trials 1000] [--workers 8] [--repeat 3]
 //            [--sqlite-dir DIR] [--postgres "postgresql://u:p@host/db?options=-csearch_path%3Dbench"] [--skip-sqlite 1]
+//            [--journal 1] (also Optuna's journal file: Hone's JournalStorage vs Optuna's JournalFileStorage, in --sqlite-dir)
 //        The PostgreSQL schema named in the URL is dropped and recreated before every run.
 //        (internal) ... worker URL STUDY TRIALS
 using System.Diagnostics;
@@ -37,6 +38,11 @@ var backends = new List<(string Name, Func<string> NewUrl)>();
 if (!options.ContainsKey("skip-sqlite"))
 {
     backends.Add(("SQLite", () => "sqlite:///" + Path.Combine(dir, $"b-{Guid.NewGuid():N}.db")));
+}
+
+if (options.ContainsKey("journal"))
+{
+    backends.Add(("Journal file", () => "journal:///" + Path.Combine(dir, $"j-{Guid.NewGuid():N}.log")));
 }
 
 if (options.TryGetValue("postgres", out var pg))

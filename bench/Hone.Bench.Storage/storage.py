@@ -3,7 +3,9 @@
 usage: /usr/bin/python3 storage.py single URL TRIALS        -> prints seconds for TRIALS trials
        /usr/bin/python3 storage.py create URL STUDY
        /usr/bin/python3 storage.py worker URL STUDY TRIALS  -> prints "start end" (unix seconds) of its trials
+URL is an RDB URL, or journal:///PATH for Optuna's JournalStorage(JournalFileStorage(PATH)) (Hone's spelling).
 """
+import json
 import sys
 import time
 
@@ -18,8 +20,35 @@ def objective(trial):
     return x * x + y * y
 
 
+def retry_torn_reads():
+    """Optuna 3.1's JournalFileStorage.read_logs raises JSONDecodeError when it reads a line another process is still
+    writing and more lines follow (16 writers crash this way within seconds). Reading again from the same log number is
+    safe (nothing was applied), and is what later Optuna versions do in effect, so the benchmark retries."""
+    from optuna.storages._journal.file import JournalFileStorage
+
+    read = JournalFileStorage.read_logs
+
+    def read_logs(self, log_number_from):
+        for _ in range(1000):
+            try:
+                return read(self, log_number_from)
+            except json.JSONDecodeError:
+                time.sleep(0.001)
+        return read(self, log_number_from)
+
+    JournalFileStorage.read_logs = read_logs
+
+
+def open_storage(url):
+    if url.startswith("journal:///"):
+        retry_torn_reads()
+        path = url[len("journal:///"):]
+        return optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(path))
+    return url
+
+
 def main():
-    mode, url = sys.argv[1], sys.argv[2]
+    mode, url = sys.argv[1], open_storage(sys.argv[2])
     if mode == "create":
         optuna.create_study(study_name=sys.argv[3], storage=url)
     elif mode == "single":

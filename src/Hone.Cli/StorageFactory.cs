@@ -20,15 +20,16 @@ internal static class StorageFactory
     /// (so that in-process callers can inspect what a run left).
     /// </summary>
     /// <exception cref="ArgumentException">The text is not a storage URL.</exception>
-    /// <exception cref="UsageException">The URL's scheme is none of inmemory, sqlite, postgresql.</exception>
+    /// <exception cref="UsageException">The URL's scheme is none of inmemory, sqlite, journal, postgresql.</exception>
     /// <exception cref="StorageException">The storage cannot be opened.</exception>
     public static IStorage Open(string url)
     {
         var parsed = StorageUrl.Parse(url);
-        if (parsed.Scheme is not ("inmemory" or "sqlite" or "postgresql"))
+        if (parsed.Scheme is not ("inmemory" or "sqlite" or "journal" or "postgresql"))
         {
             throw new UsageException($"storage \"{parsed}\" has the scheme \"{parsed.Scheme}\", which hone does not know; " +
-                "use sqlite:///relative/path.db, sqlite:////absolute/path.db, postgresql://user:password@host:port/database or inmemory");
+                "use sqlite:///relative/path.db, sqlite:////absolute/path.db, journal:///relative/path.log, journal:////absolute/path.log, " +
+                "postgresql://user:password@host:port/database or inmemory");
         }
 
         if (parsed.Scheme == "inmemory")

@@ -9,7 +9,7 @@ namespace Hone.Storage;
 
 /// <summary>
 /// Names a storage: <c>inmemory</c>, <c>sqlite:///relative/path.db</c>, <c>sqlite:////absolute/path.db</c>,
-/// <c>postgresql://user:password@host:port/db</c>, or PostgreSQL's keyword form
+/// <c>journal:///relative/path.log</c> (Optuna's journal file), <c>postgresql://user:password@host:port/db</c>, or PostgreSQL's keyword form
 /// (<c>host=h port=5432 dbname=d user=u password=p</c>, or Npgsql's <c>Host=h;Database=d;...</c>).
 /// </summary>
 /// <remarks>
@@ -26,6 +26,7 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
     {
         ["sqlite"] = "Hone.Storage.Sqlite",
         ["postgresql"] = "Hone.Storage.Postgres",
+        ["journal"] = "Hone.Storage.Journal",
     };
 
     private StorageUrl(string value, string scheme, string masked)
@@ -103,6 +104,12 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
                 $"\"{masked}\" has a host part; SQLite URLs have three slashes: sqlite:///relative/path.db or sqlite:////absolute/path.db.", nameof(url));
         }
 
+        if (scheme == "journal" && (text.Length <= sep + 4 || text[sep + 3] != '/' || text[sep + 4] == '?'))
+        {
+            throw new ArgumentException(
+                $"\"{masked}\" names no journal file; journal URLs have three slashes: journal:///relative/path.log or journal:////absolute/path.log.", nameof(url));
+        }
+
         if (StructureProblem(text, scheme, sep) is { } problem)
         {
             throw new ArgumentException($"\"{masked}\" {problem}", nameof(url));
@@ -134,6 +141,7 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
         {
             "sqlite" => parsed.SqliteOptionProblem(),
             "postgresql" => parsed.PostgresOptionProblem(),
+            "journal" => parsed.JournalOptionProblem(),
             _ => null,
         };
     }
@@ -184,8 +192,8 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
                     ? $"needs the {assembly} package, and this application does not reference it ({assembly}.dll could not be loaded). " +
                       $"Add it to the project that runs (until Hone's first release: dotnet add reference path/to/hone/src/{assembly}); " +
                       "then the URL works without touching any of its types."
-                    : $"has the scheme \"{Scheme}\", for which no storage provider is loaded. Hone knows inmemory, sqlite (package Hone.Storage.Sqlite) " +
-                      $"and postgresql (package Hone.Storage.Postgres); a provider for \"{Scheme}\" must call StorageUrl.RegisterProvider first.";
+                    : $"has the scheme \"{Scheme}\", for which no storage provider is loaded. Hone knows inmemory, sqlite (package Hone.Storage.Sqlite), " +
+                      $"journal (package Hone.Storage.Journal) and postgresql (package Hone.Storage.Postgres); a provider for \"{Scheme}\" must call StorageUrl.RegisterProvider first.";
                 throw new StorageException(this, message);
             }
         }
@@ -345,6 +353,27 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
         return null;
     }
 
+    private string? JournalOptionProblem()
+    {
+        var q = Value.IndexOf('?', StringComparison.Ordinal);
+        foreach (var (key, value) in QueryOptions(q < 0 ? string.Empty : Value[(q + 1)..]))
+        {
+            var ok = key.ToLowerInvariant() switch
+            {
+                "lock" => value.ToLowerInvariant() is "symlink" or "open",
+                "stale_lock_seconds" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86400,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return $"\"{Masked}\" has the unknown or invalid option \"{key}={value}\"; journal URLs take lock=symlink|open " +
+                       "and stale_lock_seconds=N (0 to 86400).";
+            }
+        }
+
+        return null;
+    }
+
     private string? PostgresOptionProblem()
     {
         IEnumerable<KeyValuePair<string, string>> options;
@@ -436,7 +465,7 @@ public sealed partial class StorageUrl : IEquatable<StorageUrl>
     }
 
     private const string FormsHelp =
-        "Use inmemory, sqlite:///relative/path.db, sqlite:////absolute/path.db, postgresql://user:password@host:port/database, " +
+        "Use inmemory, sqlite:///relative/path.db, sqlite:////absolute/path.db, journal:///relative/path.log, postgresql://user:password@host:port/database, " +
         "or PostgreSQL's keyword form (host=... dbname=... user=... password=...).";
 
     [GeneratedRegex(@"(?i)^\s*(host|server|dbname|database|user|username|port)\s*=")]

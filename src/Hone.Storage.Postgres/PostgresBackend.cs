@@ -51,36 +51,48 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     public override string EnumAsText(string column) => $"{column}::text";
 
     /// <summary>
-    /// Versions as transaction ids (see PostgresSchema.HoneObjects): a read takes the server's current snapshot first and
-    /// returns as its version that snapshot's oldest running transaction (xmin) in the high bits and a number of this
-    /// storage in the low 20, remembering the snapshot under it. A read from a remembered version returns the trials last
-    /// written by a transaction that snapshot did not see (committed since, or running then): exactly what changed. A
-    /// version it no longer remembers (another storage object's, or one of more than <see cref="RememberedSnapshots"/>
-    /// reads ago) falls back to every trial last written by its xmin or later, a superset.
+    /// Versions as transaction ids (see PostgresSchema.HoneObjects). A read gets the server's snapshot in the same
+    /// statement as the trials (<see cref="SnapshotRowSql"/>) and returns as its version that snapshot's oldest running
+    /// transaction (xmin) in the high bits and a number of this storage in the low 20, remembering the snapshot under
+    /// it. A read from a remembered version returns the trials last written by a transaction that snapshot did not see:
+    /// exactly what changed. A version it no longer remembers (another storage object's, or one of more than
+    /// <see cref="RememberedSnapshots"/> reads ago) falls back to every trial last written by its xmin or later, a superset.
     /// </summary>
     public override ChangeQuery ChangesSince(Db db, long studyId, long since)
     {
-        var snapshot = (string)db.Scalar("SELECT pg_current_snapshot()::text")!;
-        var xmin = long.Parse(snapshot.AsSpan(0, snapshot.IndexOf(':', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
         string? previous;
-        long version;
         lock (_snapshots)
         {
             _snapshots.TryGetValue(since, out previous);
-            version = (xmin << SnapshotBits) | (++_reads & ((1L << SnapshotBits) - 1));
+        }
+
+        return previous is null
+            ? new ChangeQuery(-1, "v.version >= @m", [("@m", since >> SnapshotBits)])
+            : new ChangeQuery(-1, "v.version >= @m AND NOT pg_visible_in_snapshot(v.version::text::xid8, CAST(@p AS pg_snapshot))",
+                [("@m", Xmin(previous)), ("@p", previous)]);
+    }
+
+    /// <inheritdoc/>
+    public override string SnapshotRowSql => "SELECT 9, CAST(0 AS BIGINT), CAST(NULL AS BIGINT), pg_current_snapshot()::text, NULL, NULL, CAST(NULL AS DOUBLE PRECISION)";
+
+    /// <inheritdoc/>
+    public override long VersionOf(string snapshot)
+    {
+        lock (_snapshots)
+        {
+            var version = (Xmin(snapshot) << SnapshotBits) | (++_reads & ((1L << SnapshotBits) - 1));
             _snapshots[version] = snapshot;
             _snapshotOrder.Enqueue(version);
             while (_snapshotOrder.Count > RememberedSnapshots)
             {
                 _snapshots.Remove(_snapshotOrder.Dequeue());
             }
-        }
 
-        return previous is null
-            ? new ChangeQuery(version, "v.version >= @m", [("@m", since >> SnapshotBits)])
-            : new ChangeQuery(version, "v.version >= @m AND NOT pg_visible_in_snapshot(v.version::text::xid8, CAST(@p AS pg_snapshot))",
-                [("@m", long.Parse(previous.AsSpan(0, previous.IndexOf(':', StringComparison.Ordinal)), CultureInfo.InvariantCulture)), ("@p", previous)]);
+            return version;
+        }
     }
+
+    private static long Xmin(string snapshot) => long.Parse(snapshot.AsSpan(0, snapshot.IndexOf(':', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
 
     public override DateTime Now(Db db) =>
         DateTime.SpecifyKind((DateTime)db.Scalar("SELECT clock_timestamp() AT TIME ZONE 'UTC'")!, DateTimeKind.Utc);

@@ -273,26 +273,26 @@ public abstract class RelationalStorage : IStorage
     /// <inheritdoc/>
     public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Backend.Run(TransactionKind.Read, db =>
     {
-        // The version first: rows read after it are at least as new (a later snapshot), so nothing is missed.
+        // A version read before the rows (a counter) is at most as new as they are, so nothing is missed; a snapshot
+        // read with them (PostgreSQL) is exactly theirs.
         var query = Backend.ChangesSince(db, studyId, sinceVersion);
         if (query.Version == 0 || sinceVersion <= 0)
         {
             RequireStudy(db, studyId, lockRow: false);
         }
 
-        if (sinceVersion <= 0)
-        {
-            return new TrialChanges(LoadTrials(db, "t.study_id = @s", ("@s", studyId)), query.Version);
-        }
-
-        if (query.Condition is null)
+        if (sinceVersion > 0 && query.Condition is null)
         {
             return new TrialChanges([], query.Version);
         }
 
-        var trials = LoadTrials(db, "v.study_id = @s AND " + query.Condition, " JOIN hone_trial_versions v ON v.trial_id = t.trial_id",
-            [("@s", studyId), .. query.Parameters]);
-        return new TrialChanges(trials, query.Version);
+        var snapshotRow = query.Version < 0 ? Backend.SnapshotRowSql : null;
+        string? snapshot = null;
+        var trials = sinceVersion <= 0
+            ? LoadTrials(db, "t.study_id = @s", string.Empty, snapshotRow, s => snapshot = s, [("@s", studyId)])
+            : LoadTrials(db, "v.study_id = @s AND " + query.Condition, " JOIN hone_trial_versions v ON v.trial_id = t.trial_id", snapshotRow,
+                s => snapshot = s, [("@s", studyId), .. query.Parameters]);
+        return new TrialChanges(trials, snapshotRow is null ? query.Version : Backend.VersionOf(snapshot!));
     });
 
     /// <inheritdoc/>
@@ -604,14 +604,25 @@ public abstract class RelationalStorage : IStorage
     /// statement: the trial rows and their children as one UNION ALL, told apart by the first column.
     /// </summary>
     private List<FrozenTrial> LoadTrials(Db db, string filter, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
-        LoadTrials(db, filter, string.Empty, parameters);
+        LoadTrials(db, filter, string.Empty, null, null, parameters);
 
-    /// <summary>As above, with <paramref name="join"/> joined to <c>trials t</c> for the filter to use.</summary>
-    private List<FrozenTrial> LoadTrials(Db db, string filter, string join, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    /// <summary>
+    /// As above, with <paramref name="join"/> joined to <c>trials t</c> for the filter to use, and with
+    /// <paramref name="snapshotRow"/> (a row of kind 9 whose fourth column is text) in the same statement, handed to
+    /// <paramref name="onSnapshot"/>.
+    /// </summary>
+    private List<FrozenTrial> LoadTrials(
+        Db db, string filter, string join, string? snapshotRow, Action<string>? onSnapshot, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         var builders = new Dictionary<long, TrialBuilder>();
-        db.Read(LoadSql(filter, join), r =>
+        db.Read(LoadSql(filter, join, snapshotRow), r =>
         {
+            if (r.GetInt32(0) == 9)
+            {
+                onSnapshot?.Invoke(r.GetString(3));
+                return;
+            }
+
             var id = r.GetInt64(1);
             if (!builders.TryGetValue(id, out var b))
             {
@@ -661,7 +672,7 @@ public abstract class RelationalStorage : IStorage
 
     // Children join the trial rows rather than test "trial_id IN (SELECT ...)": SQLite would build a temporary
     // index for each IN, and the allocation and release of its page cache cost more than the query.
-    private string LoadSql(string filter, string join) => _loadSql.GetOrAdd(filter + "|" + join, _ =>
+    private string LoadSql(string filter, string join, string? snapshotRow) => _loadSql.GetOrAdd(filter + "|" + join + "|" + snapshotRow, _ =>
     {
         var of = $"JOIN trials t ON t.trial_id = c.trial_id{join} WHERE {filter}";
         return
@@ -671,7 +682,8 @@ public abstract class RelationalStorage : IStorage
             $"UNION ALL SELECT 2, c.trial_id, c.objective, {Backend.EnumAsText("c.value_type")}, NULL, NULL, c.value FROM trial_values c {of} " +
             $"UNION ALL SELECT 3, c.trial_id, c.step, {Backend.EnumAsText("c.intermediate_value_type")}, NULL, NULL, c.intermediate_value FROM trial_intermediate_values c {of} " +
             $"UNION ALL SELECT 4, c.trial_id, NULL, c.\"key\", c.value_json, NULL, NULL FROM trial_user_attributes c {of} " +
-            $"UNION ALL SELECT 5, c.trial_id, NULL, c.\"key\", c.value_json, NULL, NULL FROM trial_system_attributes c {of}";
+            $"UNION ALL SELECT 5, c.trial_id, NULL, c.\"key\", c.value_json, NULL, NULL FROM trial_system_attributes c {of}" +
+            (snapshotRow is null ? string.Empty : " UNION ALL " + snapshotRow);
     });
 
     private Distribution ParseDistribution(string json) =>

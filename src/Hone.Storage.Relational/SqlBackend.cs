@@ -55,14 +55,24 @@ internal abstract class SqlBackend
 
     /// <summary>
     /// The first step of <see cref="IStorage.GetTrialsChangedSince"/>: the study's current version (0 when it has none
-    /// yet), and which trials changed since <paramref name="since"/> (&gt; 0): a condition on <c>hone_trial_versions</c>
-    /// alias <c>v</c> with its parameters, or null when nothing changed. Here a study's version counts its writes.
+    /// yet; -1 when it comes from a snapshot read with the trials, see <see cref="SnapshotRowSql"/>), and which trials
+    /// changed since <paramref name="since"/> (&gt; 0): a condition on <c>hone_trial_versions</c> alias <c>v</c> with its
+    /// parameters, or null when nothing changed. Here a study's version counts its writes.
     /// </summary>
     public virtual ChangeQuery ChangesSince(Db db, long studyId, long since)
     {
         var current = db.Scalar("SELECT version FROM hone_study_versions WHERE study_id = @s", ("@s", studyId)) is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
         return since >= current && since > 0 ? new ChangeQuery(current, null, []) : new ChangeQuery(current, "v.version > @v", [("@v", since)]);
     }
+
+    /// <summary>
+    /// Where versions come from snapshots: a row of the trial-loading UNION (kind 9, the snapshot as text in the fourth
+    /// column), so that the snapshot is the one the trials were read in, at no extra round trip.
+    /// </summary>
+    public virtual string? SnapshotRowSql => null;
+
+    /// <summary>The version to return for the snapshot <see cref="SnapshotRowSql"/> read.</summary>
+    public virtual long VersionOf(string snapshot) => throw new NotSupportedException("This database's versions do not come from snapshots.");
 
     /// <summary>The clock heartbeats are compared against: the database server's where there is one.</summary>
     public virtual DateTime Now(Db db) => TimeProvider.System.GetUtcNow().UtcDateTime;

@@ -194,3 +194,36 @@ public sealed class WorkerTests : IDisposable
         Assert.Equal(after[2].Params["x"], after[3].Params["x"]);
     }
 }
+
+/// <summary>Storage paths in a sweep file are relative to the sweep file's folder, for SQLite and journal files alike.</summary>
+public sealed class RelativeStorageTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("sqlite:///sub/study.db", "sub/study.db")]
+    [InlineData("journal:///sub/study.log", "sub/study.log")]
+    [InlineData("journal:///sub/study.log?lock=open", "sub/study.log")]
+    public async Task RelativeStoragePath_IsBesideTheSweepFile_NotTheCurrentFolder(string storage, string file)
+    {
+        Directory.CreateDirectory(_dir["sub"]);
+        _dir.Write("sweep.yaml", $$$"""
+            study: s
+            metric: loss
+            storage: "{{{storage}}}"
+            parameters:
+              x: {type: float, low: 0, high: 1}
+            command: [echo, "loss={x}"]
+            result: {regex: 'loss=(\S+)'}
+            trials: 2
+            """);
+
+        var result = await CliRunner.RunAsync("optimize", _dir["sweep.yaml"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(_dir[file]), $"{file} beside the sweep file: {result}");
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, file)));
+    }
+}

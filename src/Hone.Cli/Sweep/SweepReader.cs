@@ -233,16 +233,25 @@ internal static partial class SweepReader
         };
     }
 
-    /// <summary>Makes a relative SQLite path absolute against the sweep file's folder (SQLAlchemy's URL rules: three slashes, then the path).</summary>
+    /// <summary>
+    /// Makes a relative SQLite database or journal file path absolute against the sweep file's folder (SQLAlchemy's URL
+    /// rules: three slashes, then the path; options after <c>?</c> kept).
+    /// </summary>
     public static string ResolveStorage(string url, string baseDirectory)
     {
-        const string prefix = "sqlite:///";
-        if (url.StartsWith(prefix, StringComparison.Ordinal))
+        foreach (var prefix in (string[])["sqlite:///", "journal:///"])
         {
-            var path = url[prefix.Length..];
+            if (!url.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var rest = url[prefix.Length..];
+            var query = rest.IndexOf('?', StringComparison.Ordinal);
+            var path = query < 0 ? rest : rest[..query];
             if (path.Length > 0 && path != ":memory:" && !System.IO.Path.IsPathRooted(path))
             {
-                return prefix + System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path));
+                return prefix + System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path)) + (query < 0 ? string.Empty : rest[query..]);
             }
         }
 

@@ -14,4 +14,7 @@ public enum AutoSamplerChoice
 
     /// <summary>Independent uniform sampling (<see cref="RandomSampler"/>), recorded as <c>random</c>.</summary>
     Random,
+
+    /// <summary>NSGA-II with uniform crossover, for several objectives (<see cref="Nsga.NsgaIISampler"/>), recorded as <c>nsga2</c>.</summary>
+    NsgaII,
 }

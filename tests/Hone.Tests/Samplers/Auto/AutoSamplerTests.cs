@@ -130,15 +130,16 @@ public class AutoSamplerTests
     }
 
     [Fact]
-    public void MultiObjective_IsRandom()
+    public void MultiObjective_IsNsgaII_AndSelectsAfterItsFirstGeneration()
     {
         var study = Study.Create(new StudyOptions
         {
             Directions = [StudyDirection.Minimize, StudyDirection.Minimize],
             Sampler = new AutoSampler(new AutoSamplerOptions { Seed = 7 }),
         });
-        study.Optimize(t => { var x = t.SuggestFloat("x", 0, 1); return [x, 1 - x]; }, new OptimizeOptions { Trials = 5 });
-        Assert.All(study.Trials, t => Assert.Equal("random", ChoiceOf(t)));
+        study.Optimize(t => { var x = t.SuggestFloat("x", 0, 1); return [x, 1 - x]; }, new OptimizeOptions { Trials = 60 });
+        Assert.All(study.Trials, t => Assert.Equal("nsga2", ChoiceOf(t)));
+        Assert.Contains(study.Trials, t => t.SystemAttrs.ContainsKey("nsga2:generation") && t.SystemAttrs["nsga2:generation"].GetInt32() == 1);
     }
 
     [Fact]

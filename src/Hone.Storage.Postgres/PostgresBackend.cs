@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -99,10 +100,20 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
 
     public override string NowSql(string localParameter) => $"COALESCE(clock_timestamp() AT TIME ZONE 'UTC', {localParameter})";
 
+    /// <summary>
+    /// How long a transaction keeps trying when the server cannot be reached or drops its connection (a restart, a
+    /// fail-over, a network cut, <c>pg_terminate_backend</c>): past this the error is raised.
+    /// </summary>
+    internal static TimeSpan ReconnectWindow { get; set; } = TimeSpan.FromMinutes(2);
+
     public override T Run<T>(TransactionKind kind, Func<Db, T> body)
     {
+        Stopwatch? outage = null;
         for (var attempt = 0; ; attempt++)
         {
+            string? xid = null;
+            var committing = false;
+            var result = default(T)!;
             try
             {
                 using var connection = _source.OpenConnection();
@@ -115,7 +126,16 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
                 }
 
                 using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
-                var result = body(new Db(connection, transaction, this));
+                var db = new Db(connection, transaction, this);
+                if (kind != TransactionKind.Heartbeat)
+                {
+                    // The transaction's id rides on its first statement: if the connection is lost during COMMIT,
+                    // the server can tell afterwards whether it committed, and a write is never applied twice.
+                    db.PrependToNext("SELECT pg_current_xact_id()::text", v => xid = v as string);
+                }
+
+                result = body(db);
+                committing = true;
                 transaction.Commit();
                 return result;
             }
@@ -123,16 +143,72 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
             {
                 Thread.Sleep(Random.Shared.Next(5, 20 * (attempt + 1)));
             }
-            catch (NpgsqlException e) when (e.IsTransient && attempt < (_connected ? 8 : 1) && e is not PostgresException)
+            catch (Exception e) when (IsConnectionLoss(e) && (_connected || attempt == 0) && (outage ??= Stopwatch.StartNew()).Elapsed < ReconnectWindow)
             {
-                // A connection timeout or reset under load: the server was reachable before, so try again.
-                Thread.Sleep(Random.Shared.Next(50, 250 * (attempt + 1)));
+                // The pool's other connections went the same way (a restart drops them all): open new ones.
+                _source.Clear();
+                if (committing && xid is not null && CommittedAfterAll(xid, outage))
+                {
+                    return result;
+                }
+
+                Thread.Sleep(Backoff(attempt));
             }
             catch (NpgsqlException e)
             {
                 throw Wrap(e, Hint(e));
             }
         }
+    }
+
+    /// <summary>Whether an error means the connection or the server went away, so that the transaction can be tried again.</summary>
+    private static bool IsConnectionLoss(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exceptions
+            || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException n => n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException,
+        InvalidOperationException { InnerException: NpgsqlException n } => IsConnectionLoss(n),
+        _ => false,
+    };
+
+    /// <summary>Exponential backoff with full jitter: 50 ms doubling to a 5 s cap.</summary>
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.Next(25, (int)Math.Min(5_000, 50 * Math.Pow(2, Math.Min(attempt, 10)))));
+
+    /// <summary>
+    /// After the connection was lost during COMMIT: asks the server (once it answers again) whether transaction
+    /// <paramref name="xid"/> committed. True when it did; false when it did not (the caller runs it again).
+    /// </summary>
+    private bool CommittedAfterAll(string xid, Stopwatch outage)
+    {
+        for (var attempt = 0; outage.Elapsed < ReconnectWindow; attempt++)
+        {
+            try
+            {
+                using var connection = _source.OpenConnection();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT pg_xact_status(CAST(@x AS xid8))";
+                command.Parameters.AddWithValue("@x", xid);
+                switch (command.ExecuteScalar() as string)
+                {
+                    case "committed":
+                        return true;
+                    case "in progress":
+                        break; // the old backend is still rolling back or committing
+                    default:
+                        return false;
+                }
+            }
+            catch (Exception e) when (IsConnectionLoss(e))
+            {
+                _source.Clear();
+            }
+
+            Thread.Sleep(Backoff(attempt));
+        }
+
+        throw new StorageException(Url, $"the connection was lost while a transaction committed, and the server did not answer within {ReconnectWindow.TotalSeconds:0} s to say whether it had.");
     }
 
     public override void EnsureSchema()

@@ -9,13 +9,39 @@ namespace Hone.Storage.Relational;
 /// </remarks>
 internal sealed class Db(DbConnection connection, DbTransaction? transaction, SqlBackend backend, Dictionary<string, DbCommand>? statements = null)
 {
+    private string? _prefix;
+    private Action<object?>? _onPrefix;
+
     public SqlBackend Backend => backend;
+
+    /// <summary>
+    /// Sends <paramref name="sql"/> (one value) in the same round trip as the next command, and gives its value to
+    /// <paramref name="onValue"/>: a fact about the transaction learnt at no extra cost.
+    /// </summary>
+    public void PrependToNext(string sql, Action<object?> onValue)
+    {
+        if (statements is not null)
+        {
+            throw new InvalidOperationException("A prefix would change a cached statement's text.");
+        }
+
+        _prefix = sql;
+        _onPrefix = onValue;
+    }
 
     public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         var command = Command(sql, parameters);
         try
         {
+            if (TakePrefix(command) is { } onPrefix)
+            {
+                using var reader = command.ExecuteReader();
+                ReadPrefix(reader, onPrefix);
+                reader.Close();
+                return reader.RecordsAffected;
+            }
+
             return command.ExecuteNonQuery();
         }
         finally
@@ -29,7 +55,18 @@ internal sealed class Db(DbConnection connection, DbTransaction? transaction, Sq
         var command = Command(sql, parameters);
         try
         {
-            var result = command.ExecuteScalar();
+            object? result;
+            if (TakePrefix(command) is { } onPrefix)
+            {
+                using var reader = command.ExecuteReader();
+                ReadPrefix(reader, onPrefix);
+                result = reader.NextResult() && reader.Read() ? reader.GetValue(0) : null;
+            }
+            else
+            {
+                result = command.ExecuteScalar();
+            }
+
             return result is DBNull ? null : result;
         }
         finally
@@ -44,7 +81,17 @@ internal sealed class Db(DbConnection connection, DbTransaction? transaction, Sq
         var command = Command(sql, parameters);
         try
         {
+            var onPrefix = TakePrefix(command);
             using var reader = command.ExecuteReader();
+            if (onPrefix is not null)
+            {
+                ReadPrefix(reader, onPrefix);
+                if (!reader.NextResult())
+                {
+                    return;
+                }
+            }
+
             while (reader.Read())
             {
                 onRow(reader);
@@ -86,6 +133,24 @@ internal sealed class Db(DbConnection connection, DbTransaction? transaction, Sq
 
         return command;
     }
+
+    private Action<object?>? TakePrefix(DbCommand command)
+    {
+        if (_prefix is null || _onPrefix is not { } onPrefix)
+        {
+            return null;
+        }
+
+#pragma warning disable CA2100 // both parts are Hone's fixed SQL
+        command.CommandText = _prefix + ";" + command.CommandText;
+#pragma warning restore CA2100
+        _prefix = null;
+        _onPrefix = null;
+        return onPrefix;
+    }
+
+    private static void ReadPrefix(DbDataReader reader, Action<object?> onPrefix) =>
+        onPrefix(reader.Read() && !reader.IsDBNull(0) ? reader.GetValue(0) : null);
 
     private void Release(DbCommand command)
     {

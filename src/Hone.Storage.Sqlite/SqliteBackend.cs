@@ -203,6 +203,10 @@ internal sealed class SqliteBackend : SqlBackend, IDisposable
                         // Busy or locked past the busy timeout (rare: the timeout normally absorbs it); back off and retry.
                         Thread.Sleep(10 * (attempt + 1));
                     }
+                    catch (SqliteException e) when (e.SqliteErrorCode is 13)
+                    {
+                        throw backend.Wrap(e, "The disk that holds the database is full: this write was not made, and everything committed before it is intact. Free space there and run again.");
+                    }
                     catch (SqliteException e) when (!backend.IsUniqueViolation(e))
                     {
                         throw backend.Wrap(e, "Check that the file is a healthy SQLite database on a local disk (network file systems break SQLite's locking).");

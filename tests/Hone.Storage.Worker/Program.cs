@@ -6,6 +6,7 @@
 //   parallelism=N   trials at once in this process (default 1)
 //   async=1         the objective is async and stops when its token is cancelled
 //   no-dispose=1    never disposes the study (the process-exit hook must close the storage)
+//   report=1        prints "finished N STATE" after each trial is recorded (for fault-injection tests)
 // Creates the study if absent (LoadIfExists), runs TRIALS trials with a random sampler, disposes the study (closing
 // the storage), prints "done N" and exits 0.
 using System.Diagnostics;
@@ -58,7 +59,12 @@ double Evaluate(Trial trial)
     return x * x + y + ((string?)c == "a" ? 0 : 1);
 }
 
-var optimize = new OptimizeOptions { Trials = trials, Parallelism = Opt("parallelism") ?? 1 };
+var optimize = new OptimizeOptions
+{
+    Trials = trials,
+    Parallelism = Opt("parallelism") ?? 1,
+    Callbacks = Opt("report") == 1 ? [(_, t) => Console.WriteLine($"finished {t.Number} {t.State}")] : [],
+};
 if (Opt("async") == 1)
 {
     await study.OptimizeAsync(async (trial, ct) =>

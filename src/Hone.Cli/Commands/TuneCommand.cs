@@ -41,7 +41,9 @@ internal static class TuneCommand
         var testFraction = CommandLineValues.Fraction("--test-fraction", 0, 1, 0.2, "Rows held out for the final test.");
         var seed = CommandLineValues.WholeNumber("--seed", string.Empty, int.MinValue, int.MaxValue, 0, "Seed for splits, sampler and bootstrap.");
         var timeout = CommandLineValues.Duration("--timeout", "Start no trial after this long, e.g. 10m.");
-        var jobs = CommandLineValues.WholeNumber("--jobs", "-j", 1, 1024, 1, "Trials at once.");
+        // One trial per core: the trainers run single-threaded, so this is how a tuning run uses the machine.
+        var jobs = CommandLineValues.WholeNumber("--jobs", "-j", 1, 1024, Math.Max(1, Environment.ProcessorCount),
+            "Trials at once (default: one per core; --jobs 1 makes a run repeat exactly).");
         var ignore = new Option<string?>("--ignore") { Description = "Columns to ignore, comma-separated." };
         var output = new Option<string?>("--out", "-o") { Description = "Folder for model.zip and summary.json (default: out/<data file name>)." };
         var storage = new Option<string>("--storage")

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace Hone.Cli;
 
@@ -29,6 +30,15 @@ internal static class Program
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        // The library's own messages (a lost database connection, a heartbeat not written) go to stderr.
+        var level = Output.StderrLoggerProvider.LevelFromEnvironment(out var levelProblem);
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new Output.StderrLoggerProvider(Console.Error, level)).SetMinimumLevel(level));
+        Hone.Telemetry.HoneTelemetry.LoggerFactory = loggers;
+        if (levelProblem is not null)
+        {
+            await Console.Error.WriteLineAsync("hone: warning: " + levelProblem).ConfigureAwait(false);
+        }
+
         var terminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
         try
         {

@@ -147,12 +147,26 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
             {
                 // The pool's other connections went the same way (a restart drops them all): open new ones.
                 _source.Clear();
-                if (committing && xid is not null && CommittedAfterAll(xid, outage))
+                if (committing && xid is not null)
                 {
-                    return result;
+                    var committed = CommittedAfterAll(xid, outage);
+                    var url = Url.ToString();
+                    PostgresLog.CommitOutcome(PostgresLog.Logger, url, xid, committed ? "committed" : "did not commit and is run again");
+                    if (committed)
+                    {
+                        return result;
+                    }
                 }
 
-                Thread.Sleep(Backoff(attempt));
+                var delay = Backoff(attempt);
+                var log = PostgresLog.Logger;
+                if (log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning))
+                {
+                    var url = Url.ToString();
+                    PostgresLog.Reconnecting(log, url, e.Message, delay, attempt + 1, outage.Elapsed);
+                }
+
+                Thread.Sleep(delay);
             }
             catch (NpgsqlException e)
             {

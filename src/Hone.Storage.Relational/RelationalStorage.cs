@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Hone.Distributions;
 using Hone.Studies;
@@ -39,6 +41,26 @@ public abstract class RelationalStorage : IStorage
 
     private protected SqlBackend Backend { get; }
 
+    /// <summary>Runs one storage operation as a transaction, timed on the <c>hone.storage.duration</c> histogram.</summary>
+    private T Run<T>(TransactionKind kind, Func<Db, T> body, [CallerMemberName] string operation = "")
+    {
+        if (!StorageInstruments.Duration.Enabled)
+        {
+            return Backend.Run(kind, body);
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            return Backend.Run(kind, body);
+        }
+        finally
+        {
+            StorageInstruments.Duration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds,
+                new("storage", Backend.Url.Scheme), new("operation", operation));
+        }
+    }
+
     /// <inheritdoc/>
     public long CreateStudy(string name, IReadOnlyList<StudyDirection> directions)
     {
@@ -46,7 +68,7 @@ public abstract class RelationalStorage : IStorage
         ArgumentNullException.ThrowIfNull(directions);
         try
         {
-            return Backend.Run(TransactionKind.StateChange, db =>
+            return Run(TransactionKind.StateChange, db =>
             {
                 if (db.Scalar("SELECT study_id FROM studies WHERE study_name = @n", ("@n", name)) is not null)
                 {
@@ -71,7 +93,7 @@ public abstract class RelationalStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void DeleteStudy(long studyId) => Backend.Run(TransactionKind.StateChange, db =>
+    public void DeleteStudy(long studyId) => Run(TransactionKind.StateChange, db =>
     {
         RequireStudy(db, studyId, lockRow: true);
         const string OfStudy = "trial_id IN (SELECT trial_id FROM trials WHERE study_id = @s)";
@@ -91,11 +113,11 @@ public abstract class RelationalStorage : IStorage
     });
 
     /// <inheritdoc/>
-    public long? FindStudy(string name) => Backend.Run(TransactionKind.Read, db =>
+    public long? FindStudy(string name) => Run(TransactionKind.Read, db =>
         db.Scalar("SELECT study_id FROM studies WHERE study_name = @n", ("@n", name)) is { } id ? ToLong(id) : (long?)null);
 
     /// <inheritdoc/>
-    public StudyRecord GetStudy(long studyId) => Backend.Run(TransactionKind.Read, db =>
+    public StudyRecord GetStudy(long studyId) => Run(TransactionKind.Read, db =>
     {
         var name = db.Scalar("SELECT study_name FROM studies WHERE study_id = @s", ("@s", studyId)) as string
             ?? throw StudyNotFound(studyId);
@@ -106,7 +128,7 @@ public abstract class RelationalStorage : IStorage
     });
 
     /// <inheritdoc/>
-    public IReadOnlyList<StudyRecord> GetAllStudies() => Backend.Run(TransactionKind.Read, db =>
+    public IReadOnlyList<StudyRecord> GetAllStudies() => Run(TransactionKind.Read, db =>
     {
         var names = new SortedDictionary<long, string>();
         var directions = new Dictionary<long, List<StudyDirection>>();
@@ -140,14 +162,14 @@ public abstract class RelationalStorage : IStorage
     public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null, TrialClaim? claim = null)
     {
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
-        return Backend.Run(TransactionKind.StateChange, db => CreateTrialIn(db, studyId, template, now, claim));
+        return Run(TransactionKind.StateChange, db => CreateTrialIn(db, studyId, template, now, claim));
     }
 
     /// <inheritdoc/>
     public FrozenTrial? PopWaitingTrial(long studyId, TrialClaim? claim = null)
     {
         // Most asks find no waiting trial: a read answers that without taking the write lock.
-        var anyWaiting = Backend.Run(TransactionKind.Read, db =>
+        var anyWaiting = Run(TransactionKind.Read, db =>
         {
             var (waiting, studyExists) = (false, false);
             db.Read(
@@ -161,7 +183,7 @@ public abstract class RelationalStorage : IStorage
         }
 
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
-        return Backend.Run(TransactionKind.StateChange, db =>
+        return Run(TransactionKind.StateChange, db =>
         {
             while (true)
             {
@@ -191,7 +213,7 @@ public abstract class RelationalStorage : IStorage
     {
         ArgumentNullException.ThrowIfNull(distribution);
         var json = DistributionJson.Serialize(distribution);
-        Backend.Run(TransactionKind.Write, db =>
+        Run(TransactionKind.Write, db =>
         {
             if (WriteParam(db, trialId, name, internalValue, json, onlyIfUnfinished: true) == 0)
             {
@@ -207,7 +229,7 @@ public abstract class RelationalStorage : IStorage
         IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null)
     {
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
-        Backend.Run(TransactionKind.StateChange, db =>
+        Run(TransactionKind.StateChange, db =>
         {
             if (state == TrialState.Waiting)
             {
@@ -247,7 +269,7 @@ public abstract class RelationalStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void SetTrialIntermediateValue(long trialId, int step, double value) => Backend.Run(TransactionKind.Write, db =>
+    public void SetTrialIntermediateValue(long trialId, int step, double value) => Run(TransactionKind.Write, db =>
     {
         if (WriteIntermediate(db, trialId, step, value, onlyIfUnfinished: true) == 0)
         {
@@ -264,14 +286,14 @@ public abstract class RelationalStorage : IStorage
     public void SetTrialSystemAttr(long trialId, string key, JsonElement value) => SetTrialAttr("trial_system_attributes", trialId, key, value);
 
     /// <inheritdoc/>
-    public FrozenTrial GetTrial(long trialId) => Backend.Run(TransactionKind.Read, db =>
+    public FrozenTrial GetTrial(long trialId) => Run(TransactionKind.Read, db =>
     {
         var trials = LoadTrials(db, "t.trial_id = @t", ("@t", trialId));
         return trials.Count == 1 ? trials[0] : throw TrialNotFound(trialId);
     });
 
     /// <inheritdoc/>
-    public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Backend.Run(TransactionKind.Read, db =>
+    public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Run(TransactionKind.Read, db =>
     {
         // A version read before the rows (a counter) is at most as new as they are, so nothing is missed; a snapshot
         // read with them (PostgreSQL) is exactly theirs.
@@ -296,14 +318,14 @@ public abstract class RelationalStorage : IStorage
     });
 
     /// <inheritdoc/>
-    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) => Backend.Run(TransactionKind.Read, db =>
+    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) => Run(TransactionKind.Read, db =>
     {
         RequireStudy(db, studyId, lockRow: false);
         return (IReadOnlyList<FrozenTrial>)LoadTrials(db, "t.study_id = @s", ("@s", studyId));
     });
 
     /// <inheritdoc/>
-    public bool RecordHeartbeat(long trialId) => Backend.Run(TransactionKind.Heartbeat, db =>
+    public bool RecordHeartbeat(long trialId) => Run(TransactionKind.Heartbeat, db =>
     {
         // Only a Running trial beats: the same statement that writes the beat tells the worker its trial was finished elsewhere.
         if (WriteHeartbeat(db, trialId, SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime), onlyIfRunning: true) == 1)
@@ -327,7 +349,7 @@ public abstract class RelationalStorage : IStorage
             "FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = @s AND t.state = 'RUNNING' AND h.heartbeat < @cutoff";
 
         // A read first: most calls find nothing and need no write lock.
-        var candidates = Backend.Run(TransactionKind.Read, db =>
+        var candidates = Run(TransactionKind.Read, db =>
         {
             var cutoff = Backend.Now(db) - gracePeriod;
             var found = new List<(long Id, bool Dead)>();
@@ -355,7 +377,7 @@ public abstract class RelationalStorage : IStorage
             return [];
         }
 
-        return Backend.Run(TransactionKind.StateChange, db =>
+        return Run(TransactionKind.StateChange, db =>
         {
             var now = SqlBackend.Truncate(Backend.Now(db));
             var failed = new List<FrozenTrial>();
@@ -522,7 +544,7 @@ public abstract class RelationalStorage : IStorage
     private void SetTrialAttr(string table, long trialId, string key, JsonElement value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        Backend.Run(TransactionKind.Write, db =>
+        Run(TransactionKind.Write, db =>
         {
             if (db.Scalar($"SELECT trial_id FROM trials WHERE trial_id = @t{Backend.ForUpdate}", ("@t", trialId)) is null)
             {
@@ -537,7 +559,7 @@ public abstract class RelationalStorage : IStorage
     private void SetStudyAttr(string table, long studyId, string key, JsonElement value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        Backend.Run(TransactionKind.StateChange, db =>
+        Run(TransactionKind.StateChange, db =>
         {
             RequireStudy(db, studyId, lockRow: false);
             db.Execute(
@@ -547,7 +569,7 @@ public abstract class RelationalStorage : IStorage
         });
     }
 
-    private Dictionary<string, JsonElement> GetStudyAttrs(string table, long studyId) => Backend.Run(TransactionKind.Read, db =>
+    private Dictionary<string, JsonElement> GetStudyAttrs(string table, long studyId) => Run(TransactionKind.Read, db =>
     {
         RequireStudy(db, studyId, lockRow: false);
         var attrs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);

@@ -26,6 +26,8 @@ internal static class WorkerCommand
         var drain = CommandLineValues.Duration("--drain", "On SIGTERM or Ctrl+C, how long running trials may go on to finish before they are stopped and queued again (default 20s; 0 stops them at once).");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but warnings and errors." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per finished trial, and a summary." };
+        var metricsPort = CommandLineValues.OptionalWholeNumber("--metrics-port", string.Empty, 1, 65535,
+            "Serve Hone's metrics in Prometheus format at http://HOST:PORT/metrics while the worker runs (every interface).");
         var command = new Argument<string[]>("command")
         {
             Description = "After --: the program to run instead of the sweep's command, with {parameter} placeholders.",
@@ -36,7 +38,7 @@ internal static class WorkerCommand
             "worker",
             "Run trials of an existing study until its target is reached, with the sweep file kept with the study (for Kubernetes, Slurm, systemd).")
         {
-            trials, jobs, timeout, drain, quiet, json, command,
+            trials, jobs, timeout, drain, quiet, json, metricsPort, command,
         };
         target.AddTo(worker);
         worker.SetAction(async (parse, _) =>
@@ -53,6 +55,7 @@ internal static class WorkerCommand
             }
 
             var settings = new RunSettings(parse.GetValue(trials), parse.GetValue(jobs), parse.GetValue(timeout), RequeueInterrupted: true, parse.GetValue(drain) ?? DefaultDrain);
+            using var metrics = parse.GetValue(metricsPort) is { } port ? MetricsEndpoint.Start(port) : null;
             using var display = OptimizeCommands.CreateDisplay(context, parse.GetValue(quiet), parse.GetValue(json));
             return await new SweepRunner(sweep, settings, display).RunAsync(context.Interrupt, context.KillNow).ConfigureAwait(false);
         });

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Hone.Storage;
+using Hone.Telemetry;
 using Hone.Trials;
 
 namespace Hone.Studies;
@@ -14,6 +16,7 @@ internal sealed class HeartbeatPump : IDisposable
     private readonly TimeSpan _interval;
     private readonly Lock _gate = new();
     private readonly Dictionary<long, LiveTrial> _trials = [];
+    private readonly Dictionary<long, long> _lastBeat = [];
     private readonly ManualResetEventSlim _stop = new();
     private Thread? _thread;
     private bool _disposed;
@@ -35,6 +38,7 @@ internal sealed class HeartbeatPump : IDisposable
             }
 
             _trials[trial.TrialId] = trial;
+            _lastBeat[trial.TrialId] = Stopwatch.GetTimestamp();
             if (_thread is null)
             {
                 _thread = new Thread(Loop) { IsBackground = true, Name = "hone-heartbeat", Priority = ThreadPriority.AboveNormal };
@@ -49,6 +53,7 @@ internal sealed class HeartbeatPump : IDisposable
         lock (_gate)
         {
             _trials.Remove(trial.TrialId);
+            _lastBeat.Remove(trial.TrialId);
         }
     }
 
@@ -70,16 +75,38 @@ internal sealed class HeartbeatPump : IDisposable
                     if (!_storage.RecordHeartbeat(trial.TrialId))
                     {
                         Remove(trial);
+                        HoneLog.FinishedElsewhere(HoneLog.Study, trial.Number);
                         trial.MarkFinishedElsewhere();
+                        continue;
                     }
+
+                    RecordGap(trial);
                 }
 #pragma warning disable CA1031 // a missed beat must not end the process or the pump; the next round beats again
-                catch (Exception)
+                catch (Exception e)
 #pragma warning restore CA1031
                 {
+                    HoneLog.HeartbeatFailed(HoneLog.Study, e, trial.Number, _interval);
                 }
             }
         }
+    }
+
+    private void RecordGap(LiveTrial trial)
+    {
+        var now = Stopwatch.GetTimestamp();
+        long last;
+        lock (_gate)
+        {
+            if (!_lastBeat.TryGetValue(trial.TrialId, out last))
+            {
+                return;
+            }
+
+            _lastBeat[trial.TrialId] = now;
+        }
+
+        HoneInstruments.HeartbeatGap.Record(Stopwatch.GetElapsedTime(last, now).TotalSeconds, HoneInstruments.Study(trial.Study.Name));
     }
 
     public void Dispose()
@@ -94,6 +121,7 @@ internal sealed class HeartbeatPump : IDisposable
 
             _disposed = true;
             _trials.Clear();
+            _lastBeat.Clear();
             thread = _thread;
         }
 

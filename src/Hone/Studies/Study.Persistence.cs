@@ -138,7 +138,15 @@ public sealed partial class Study
         }
 
         var policy = RetryFailedTrials;
-        return Storage.FailStaleTrials(StudyId, grace, policy is null ? null : failed => TrialRetry.Template(failed, policy), WorkerIdentity.IsAlive);
+        var failed = Storage.FailStaleTrials(StudyId, grace, policy is null ? null : failed => TrialRetry.Template(failed, policy), WorkerIdentity.IsAlive);
+        foreach (var trial in failed)
+        {
+            Telemetry.HoneInstruments.TrialsFinished.Add(1, Telemetry.HoneInstruments.Study(Name), new("state", "fail"));
+            Telemetry.HoneLog.StaleTrialFailed(Telemetry.HoneLog.Study, trial.Number, Name,
+                trial.SystemAttrs.TryGetValue("fail_reason", out var reason) ? reason.ToString() : "stale");
+        }
+
+        return failed;
     }
 
     private Study WithHeartbeat(StudyOptions options)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Hone.Distributions;
+using Hone.Telemetry;
 using Hone.Trials;
 
 namespace Hone.Studies;
@@ -48,9 +49,19 @@ internal static class TrialLifecycle
             // The storage's record is re-read only if the sampler wrote to it (a grid sampler records its point).
             var live = new LiveTrial(study, study.TrialSystemAttrWrites == writesBefore ? frozen : study.Storage.GetTrial(frozen.TrialId));
             study.Heartbeats?.Add(live);
+            HoneInstruments.TrialsStarted.Add(1, HoneInstruments.Study(study.Name));
             return live;
         }
     }
+
+    private static string StateTag(TrialState state) => state switch
+    {
+        TrialState.Complete => "complete",
+        TrialState.Pruned => "pruned",
+        TrialState.Fail => "fail",
+        TrialState.Running => "running",
+        _ => "waiting",
+    };
 
     public static FrozenTrial Resolve(Study study, int trialNumber) =>
         study.Cache.ByNumber(trialNumber)
@@ -188,6 +199,16 @@ internal static class TrialLifecycle
         if (live is not null)
         {
             live.FinalState = finalState;
+        }
+
+        HoneInstruments.TrialsFinished.Add(1, HoneInstruments.Study(study.Name), new("state", StateTag(finalState)));
+        if (finalState == TrialState.Fail)
+        {
+            HoneLog.TrialFailed(HoneLog.Study, trial.Number, study.Name, failReason ?? "(no reason given)");
+        }
+        else
+        {
+            HoneLog.TrialFinished(HoneLog.Study, trial.Number, study.Name, finalState);
         }
 
         return reread ? study.Storage.GetTrial(trial.TrialId) : trial with { State = finalState, Values = values };

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hone.Distributions;
 using Hone.Samplers;
 using Hone.Studies;
+using Hone.Telemetry;
 
 namespace Hone.Trials;
 
@@ -220,6 +221,7 @@ internal sealed class LiveTrial : Trial
             return DistributionSampling.NthValueOrLow(distribution);
         }
 
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return Sample(name, distribution);
@@ -227,6 +229,13 @@ internal sealed class LiveTrial : Trial
         catch (Exception e) when (e is not SamplerException and not TrialFinishedException)
         {
             throw new SamplerException($"{_study.Sampler.GetType().Name} could not sample parameter \"{name}\" ({distribution}): {e.Message}", e);
+        }
+        finally
+        {
+            if (HoneInstruments.SuggestDuration.Enabled)
+            {
+                HoneInstruments.SuggestDuration.Record(HoneInstruments.SecondsSince(start), HoneInstruments.Study(_study.Name), new("sampler", _study.Sampler.GetType().Name));
+            }
         }
     }
 

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Hone.Cli.Tests;
+
+/// <summary><c>hone worker --metrics-port</c>: Hone's metrics in Prometheus format while the worker runs.</summary>
+public sealed class MetricsPortTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public MetricsPortTests()
+    {
+        _dir.Write("obj.sh", """
+            #!/bin/sh
+            touch "running-$HONE_TRIAL_NUMBER"
+            while [ -e slow ]; do sleep 0.05; done
+            echo "{\"loss\": $HONE_PARAM_X}"
+            """);
+        _dir.Write("sweep.yaml", """
+            study: s
+            metric: loss
+            sampler: {name: random, seed: 3}
+            parameters:
+              x: {type: float, low: 0, high: 10}
+            command: ./obj.sh
+            trials: 3
+            """);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Worker_MetricsPort_ServesTrialsStorageAndSuggestMetrics_WhileItRuns()
+    {
+        var port = FreePort();
+        _dir.Write("slow", string.Empty);
+        var worker = CliRunner.RunAsync("worker", "--sweep", _dir["sweep.yaml"], "--jobs", "1", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        // Trial 0 is running: trials started, storage and suggestion times are there.
+        var first = await ScrapeUntilAsync(http, port, text => text.Contains("hone_trials_started", StringComparison.Ordinal), worker);
+        Assert.Contains("hone_storage_duration_seconds_bucket", first, StringComparison.Ordinal);
+        Assert.Contains("operation=\"CreateTrial\"", first, StringComparison.Ordinal);
+        Assert.Contains("hone_suggest_duration_seconds_count", first, StringComparison.Ordinal);
+
+        // Trial 0 finishes and trial 1 is held: one complete trial is counted.
+        File.Delete(_dir["slow"]);
+        await WaitForAsync(() => File.Exists(_dir["running-1"]), worker);
+        _dir.Write("slow", string.Empty);
+        var second = await ScrapeUntilAsync(http, port, text => text.Contains("hone_trials_finished", StringComparison.Ordinal), worker);
+        Assert.Matches("hone_trials_finished(_total)?\\{[^}]*state=\"complete\"[^}]*\\} [1-9]", second);
+
+        File.Delete(_dir["slow"]);
+        var result = await worker;
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task Worker_MetricsPortInUse_SaysSoInTheFlagsTerms()
+    {
+        using var taken = new TcpListener(IPAddress.Any, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var result = await CliRunner.RunAsync("worker", "--sweep", _dir["sweep.yaml"], "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"--metrics-port {port}", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Error, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ScrapeUntilAsync(HttpClient http, int port, Func<string, bool> done, Task<CliResult> worker)
+    {
+        var last = string.Empty;
+        for (var i = 0; i < 300 && !worker.IsCompleted; i++)
+        {
+            try
+            {
+                last = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+                if (done(last))
+                {
+                    return last;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"the metrics never showed what was expected (worker: {(worker.IsCompleted ? worker.Result.ToString() : "running")}); last scrape:\n{last}");
+        return last;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, Task<CliResult> worker)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            Assert.False(worker.IsCompleted, "the worker ended early: " + (worker.IsCompleted ? worker.Result.ToString() : string.Empty));
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition(), "waited 30 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -9,7 +9,10 @@ namespace Hone.Population;
 /// </summary>
 internal static class PbtAttributes
 {
-    /// <summary>The claim: <c>{"member": m, "generation": g}</c>, or null once given up. One write, so it is atomic.</summary>
+    /// <summary>
+    /// The claim: <c>{"member": m, "segment": i, "generation": g}</c> (the member's i-th segment, training generation g),
+    /// or null once given up. One write, so it is atomic.
+    /// </summary>
     public const string SegmentKey = "pbt:segment";
 
     public const string MemberKey = "pbt:member";
@@ -26,11 +29,12 @@ internal static class PbtAttributes
 
     public const string EndStepKey = "pbt:end_step";
 
-    public static (int Member, int Generation)? Claim(FrozenTrial trial) =>
+    public static (int Member, int Segment, int Generation)? Claim(FrozenTrial trial) =>
         trial.SystemAttrs.TryGetValue(SegmentKey, out var json) && json.ValueKind == JsonValueKind.Object
         && json.TryGetProperty("member", out var m) && m.TryGetInt32(out var member)
+        && json.TryGetProperty("segment", out var i) && i.TryGetInt32(out var segment)
         && json.TryGetProperty("generation", out var g) && g.TryGetInt32(out var generation)
-            ? (member, generation)
+            ? (member, segment, generation)
             : null;
 
     public static int? Int(FrozenTrial trial, string key) =>

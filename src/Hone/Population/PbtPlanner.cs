@@ -5,7 +5,13 @@ using Hone.Trials;
 namespace Hone.Population;
 
 /// <summary>The next segment for a worker to train, decided from the study's trials (any process's).</summary>
-internal sealed record PbtPlan(int Member, int Generation, FrozenTrial? Parent, IReadOnlyDictionary<string, double>? InternalParams, int? ExploitedMember);
+/// <param name="Member">The member.</param>
+/// <param name="Segment">The member's segment count: with <paramref name="Member"/>, what a worker claims.</param>
+/// <param name="Generation">The training progress in intervals: the parent's plus one (a member that exploits takes its donor's).</param>
+/// <param name="Parent">The segment whose checkpoint to start from.</param>
+/// <param name="InternalParams">The hyperparameters, or null for the sampler to draw.</param>
+/// <param name="ExploitedMember">The donor member, when exploiting.</param>
+internal sealed record PbtPlan(int Member, int Segment, int Generation, FrozenTrial? Parent, IReadOnlyDictionary<string, double>? InternalParams, int? ExploitedMember);
 
 /// <summary>
 /// Decides what a free worker trains next (Jaderberg et al. 2017, asynchronous PBT): a member not started yet, else the
@@ -41,7 +47,7 @@ internal static class PbtPlanner
             }
 
             anyFree = true;
-            if (pick is null || m.NextGeneration < pick.NextGeneration)
+            if (pick is null || m.Progress < pick.Progress)
             {
                 pick = m;
             }
@@ -54,14 +60,15 @@ internal static class PbtPlanner
 
         if (pick!.Latest is not { } own)
         {
-            plan = new PbtPlan(pick.Id, 0, null, null, null);
+            plan = new PbtPlan(pick.Id, pick.NextSegment, 0, null, null, null);
             return Outcome.Train;
         }
 
         var donor = Donor(study, members, pick, options, rng);
         plan = donor is null
-            ? new PbtPlan(pick.Id, pick.NextGeneration, own, own.InternalParams, null)
-            : new PbtPlan(pick.Id, pick.NextGeneration, donor.Latest, PbtExplorer.Explore(donor.Latest!.InternalParams, donor.Latest.Distributions, options, rng), donor.Id);
+            ? new PbtPlan(pick.Id, pick.NextSegment, pick.Progress + 1, own, own.InternalParams, null)
+            : new PbtPlan(pick.Id, pick.NextSegment, donor.Progress + 1, donor.Latest,
+                PbtExplorer.Explore(donor.Latest!.InternalParams, donor.Latest.Distributions, options, rng), donor.Id);
         return Outcome.Train;
     }
 
@@ -87,7 +94,9 @@ internal static class PbtPlanner
             return null;
         }
 
-        var top = ranked.Take(n).Where(m => m != member && CheckpointAttributes.ReadCheckpoints(m.Latest!).Count > 0).ToList();
+        // A donor behind the member would send it back in training (asynchronous members may be at different steps), and
+        // a finished donor would send it past the end.
+        var top = ranked.Take(n).Where(m => m != member && m.Progress >= member.Progress && m.Progress + 1 < options.Generations && CheckpointAttributes.ReadCheckpoints(m.Latest!).Count > 0).ToList();
         return top.Count == 0 ? null : top[rng.Next(top.Count)];
     }
 
@@ -113,21 +122,21 @@ internal static class PbtPlanner
                 case TrialState.Running or TrialState.Waiting:
                     m.Busy = true;
                     break;
-                case TrialState.Complete when m.Latest is null || claim.Generation > m.LatestGeneration:
+                case TrialState.Complete when m.Latest is null || claim.Segment > m.LatestSegment:
                     m.Latest = t;
-                    m.LatestGeneration = claim.Generation;
+                    m.LatestSegment = claim.Segment;
+                    m.Progress = claim.Generation;
                     break;
                 case TrialState.Fail or TrialState.Pruned:
-                    failures[claim] = failures.GetValueOrDefault(claim) + 1;
+                    failures[(claim.Member, claim.Segment)] = failures.GetValueOrDefault((claim.Member, claim.Segment)) + 1;
                     break;
             }
         }
 
         foreach (var m in members)
         {
-            m.NextGeneration = m.Latest is null ? 0 : m.LatestGeneration + 1;
-            m.Finished = m.NextGeneration >= options.Generations;
-            m.GivenUp = failures.GetValueOrDefault((m.Id, m.NextGeneration)) >= options.MaxSegmentFailures;
+            m.Finished = m.Progress + 1 >= options.Generations;
+            m.GivenUp = failures.GetValueOrDefault((m.Id, m.NextSegment)) >= options.MaxSegmentFailures;
         }
 
         return [.. members];
@@ -139,9 +148,12 @@ internal static class PbtPlanner
 
         public FrozenTrial? Latest { get; set; }
 
-        public int LatestGeneration { get; set; }
+        public int LatestSegment { get; set; } = -1;
 
-        public int NextGeneration { get; set; }
+        public int NextSegment => LatestSegment + 1;
+
+        /// <summary>The generation (training progress) of the latest complete segment, -1 before the first.</summary>
+        public int Progress { get; set; } = -1;
 
         public bool Busy { get; set; }
 

@@ -124,10 +124,10 @@ public sealed class PopulationBasedTraining
                 {
                     trial ??= study.Ask();
                     var live = (LiveTrial)trial;
-                    var claim = new Dictionary<string, int> { ["member"] = plan!.Member, ["generation"] = plan.Generation };
+                    var claim = new Dictionary<string, int> { ["member"] = plan!.Member, ["segment"] = plan.Segment, ["generation"] = plan.Generation };
                     study.SetTrialSystemAttr(live.Snapshot(), PbtAttributes.SegmentKey, claim);
                     var rival = study.Trials.Any(t => t.Number != trial.Number && t.State is not (TrialState.Fail or TrialState.Pruned)
-                        && PbtAttributes.Claim(t) == (plan.Member, plan.Generation));
+                        && PbtAttributes.Claim(t) is { } other && other.Member == plan.Member && other.Segment == plan.Segment);
                     if (!rival)
                     {
                         return (trial, Start(study, live, plan));

@@ -41,6 +41,9 @@ public sealed class PbtOptions
     /// <summary>The seed of the exploit and explore draws; null draws one.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>Called with each segment's trial once it is finished (complete, pruned or failed), e.g. to show progress.</summary>
+    public Action<Trials.FrozenTrial>? SegmentFinished { get; init; }
+
     /// <summary>How long a worker with no free member waits before looking again.</summary>
     /// <value>50 ms.</value>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);

@@ -82,28 +82,27 @@ public sealed class PopulationBasedTraining
             }
 
             var (trial, segment) = claimed.Value;
-            double value;
+            FrozenTrial finished;
             try
             {
-                value = await objective(segment, ct).ConfigureAwait(false);
+                var value = await objective(segment, ct).ConfigureAwait(false);
+                finished = study.Tell(trial, value);
             }
             catch (TrialPrunedException)
             {
-                study.Tell(trial, TrialState.Pruned);
-                continue;
+                finished = study.Tell(trial, TrialState.Pruned);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                study.TellFail(trial, "Cancelled: population-based training was stopped during this segment.");
+                Options.SegmentFinished?.Invoke(study.TellFail(trial, "Cancelled: population-based training was stopped during this segment."));
                 throw;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not TrialFinishedException)
             {
-                study.TellFail(trial, $"{e.GetType().FullName}: {e.Message}");
-                continue;
+                finished = study.TellFail(trial, $"{e.GetType().FullName}: {e.Message}");
             }
 
-            study.Tell(trial, value);
+            Options.SegmentFinished?.Invoke(finished);
         }
     }
 

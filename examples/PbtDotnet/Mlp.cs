@@ -55,7 +55,7 @@ internal sealed class Mlp
     /// <summary>One SGD step on the minibatch drawn for <paramref name="step"/> (the same batch for a step in every run).</summary>
     public void Step(Digits data, int step, int dataSeed, int batch, double lr, double momentum, double weightDecay)
     {
-        var rng = new Random(HashCode.Combine(dataSeed, step));
+        var rng = new Random((dataSeed * 1_000_003) + step);
         var grad = new double[_w.Length];
         var h = new double[_hidden];
         var p = new double[Classes];

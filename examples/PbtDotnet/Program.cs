@@ -79,7 +79,7 @@ static double Median(IEnumerable<double> values)
             pbt.Run(study, segment =>
             {
                 var (lr, momentum, decay) = Suggest(segment.Trial);
-                var model = segment.LoadCheckpoint() is { } c ? Mlp.Load(Hidden, c.Data.Span) : new Mlp(Hidden, HashCode.Combine(seed, segment.Member));
+                var model = segment.LoadCheckpoint() is { } c ? Mlp.Load(Hidden, c.Data.Span) : new Mlp(Hidden, (seed * 1000) + segment.Member);
                 for (var step = segment.StartStep; step < segment.EndStep; step++)
                 {
                     model.Step(data, step, seed, Batch, lr, momentum, decay);
@@ -100,7 +100,7 @@ static double Median(IEnumerable<double> values)
             {
                 var trial = study.Ask();
                 var (lr, momentum, decay) = Suggest(trial);
-                var model = new Mlp(Hidden, HashCode.Combine(seed, trial.Number));
+                var model = new Mlp(Hidden, (seed * 1000) + trial.Number);
                 var accuracy = 0.0;
                 var pruned = false;
                 for (var s = 0; s < Segments && !pruned; s++)

@@ -61,6 +61,30 @@ public sealed class SqlitePbtTests : IDisposable
     }
 
     [Fact]
+    public void WorkerKilledMidSegment_TheSegmentFailsAsStale_AnotherWorkerTrainsItAgain_PopulationFinishes()
+    {
+        var url = "sqlite:///" + _folder.File("stale.db");
+        Study.Create(new StudyOptions { Name = "stale", StorageUrl = url, Direction = StudyDirection.Maximize }).Dispose();
+        string[] options = ["pbt=2", "heartbeat-ms=100", "grace-ms=1000"];
+        using var victim = External.StartWorker(url, "stale", 3, [.. options, "hang=1"]);
+        var line = victim.StandardOutput.ReadLine();
+        Assert.StartsWith("hanging", line, StringComparison.Ordinal);
+        var dead = int.Parse(line!.Split(' ')[1], CultureInfo.InvariantCulture);
+        victim.Kill();
+        victim.WaitForExit();
+
+        var survivor = Finish(External.StartWorker(url, "stale", 3, options));
+        Assert.True(survivor.ExitCode == 0, survivor.Error);
+
+        using var study = Study.Load("stale", url);
+        Assert.Equal(TrialState.Fail, study.Trials[dead].State);
+        var segments = study.GetTrials(TrialState.Complete);
+        Assert.Equal(2, segments.Select(t => Attr(t, "pbt:member")).Distinct().Count());
+        Assert.All(segments.GroupBy(t => Attr(t, "pbt:member")), m => Assert.Equal(2, m.Max(t => Attr(t, "pbt:generation"))));
+        Assert.DoesNotContain(study.Trials, t => t.State == TrialState.Running);
+    }
+
+    [Fact]
     public void ProcessKilledMidSave_TheLastGoodCheckpointLoads_TheHalfWrittenOneIsNotRecorded()
     {
         var url = "sqlite:///" + _folder.File("kill.db");

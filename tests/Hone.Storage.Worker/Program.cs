@@ -58,12 +58,21 @@ if (Opt("kill-mid-save") == 1)
 }
 
 var sleep = Opt("sleep-ms") ?? 0;
+var hang = Opt("hang") == 1;
+var first = 1;
 if (Opt("pbt") is { } population)
 {
     var pbt = new PopulationBasedTraining(new PbtOptions { PopulationSize = population, Interval = 3, Generations = trials, Seed = Environment.ProcessId });
     pbt.Run(study, segment =>
     {
         var lr = segment.Trial.SuggestFloat("lr", 0.01, 0.5, log: true);
+        if (hang && Interlocked.Exchange(ref first, 0) == 1)
+        {
+            Console.WriteLine($"hanging {segment.Trial.Number}");
+            Console.Out.Flush();
+            Thread.Sleep(Timeout.Infinite);
+        }
+
         var w = segment.LoadCheckpoint() is { } c ? BitConverter.ToDouble(c.Data.Span) : 0.0;
         for (var step = segment.StartStep; step < segment.EndStep; step++)
         {
@@ -79,8 +88,6 @@ if (Opt("pbt") is { } population)
     return;
 }
 
-var hang = Opt("hang") == 1;
-var first = 1;
 double Evaluate(Trial trial)
 {
     var x = trial.SuggestFloat("x", -10, 10);

@@ -24,6 +24,7 @@ public sealed class PopulationBasedTraining
 {
     private readonly Random _rng;
     private readonly Lock _planning = new();
+    private long _lastStaleCheck;
 
     /// <summary>Creates the trainer.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
@@ -144,6 +145,14 @@ public sealed class PopulationBasedTraining
                 }
 
                 return null;
+            }
+
+            // A member whose segment's worker died holds no one up for ever: with heartbeats, its trial is failed as
+            // stale and the segment planned again.
+            if (study.HeartbeatInterval is not null && Environment.TickCount64 - Interlocked.Read(ref _lastStaleCheck) > 1000)
+            {
+                Interlocked.Exchange(ref _lastStaleCheck, Environment.TickCount64);
+                study.FailStaleTrials();
             }
 
             int wait;

@@ -41,6 +41,13 @@ public sealed class PbtOptions
     /// <summary>The seed of the exploit and explore draws; null draws one.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// When set, checkpoints no member can start from again are deleted after each segment
+    /// (<see cref="Artifacts.StudyCheckpoints.CleanCheckpoints"/>): the latest segment of every member is always kept.
+    /// </summary>
+    /// <value>Null: every checkpoint is kept.</value>
+    public Artifacts.CheckpointRetention? Retention { get; init; }
+
     /// <summary>Called with each segment's trial once it is finished (complete, pruned or failed), e.g. to show progress.</summary>
     public Action<Trials.FrozenTrial>? SegmentFinished { get; init; }
 

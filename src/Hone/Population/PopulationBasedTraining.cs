@@ -72,6 +72,25 @@ public sealed class PopulationBasedTraining
         RunAsync(study, (s, _) => Task.FromResult(objective(s)), parallelism, cancellationToken).GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// The trials whose checkpoints the population may still start from: the latest complete segment of every member.
+    /// Pass them to <see cref="StudyCheckpoints.CleanCheckpoints"/> to clean up during a run.
+    /// </summary>
+    public static IReadOnlySet<int> SegmentsInUse(Study study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        var latest = new Dictionary<int, (int Segment, int Number)>();
+        foreach (var t in study.GetTrials(TrialState.Complete))
+        {
+            if (PbtAttributes.Claim(t) is { } claim && (!latest.TryGetValue(claim.Member, out var known) || claim.Segment > known.Segment))
+            {
+                latest[claim.Member] = (claim.Segment, t.Number);
+            }
+        }
+
+        return latest.Values.Select(v => v.Number).ToHashSet();
+    }
+
     private async Task WorkAsync(Study study, Func<PbtSegment, CancellationToken, Task<double>> objective, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -103,6 +122,14 @@ public sealed class PopulationBasedTraining
                 finished = study.TellFail(trial, $"{e.GetType().FullName}: {e.Message}");
             }
 
+            if (Options.Retention is { } retention)
+            {
+                lock (_planning)
+                {
+                    study.CleanCheckpoints(retention, SegmentsInUse(study));
+                }
+            }
+
             Options.SegmentFinished?.Invoke(finished);
         }
     }
@@ -128,12 +155,16 @@ public sealed class PopulationBasedTraining
                     study.SetTrialSystemAttr(live.Snapshot(), PbtAttributes.SegmentKey, claim);
                     var rival = study.Trials.Any(t => t.Number != trial.Number && t.State is not (TrialState.Fail or TrialState.Pruned)
                         && PbtAttributes.Claim(t) is { } other && other.Member == plan.Member && other.Segment == plan.Segment);
-                    if (!rival)
+                    if (!rival && ParentStillThere(study, live, plan))
                     {
                         return (trial, Start(study, live, plan));
                     }
 
                     study.SetTrialSystemAttr(live.Snapshot(), PbtAttributes.SegmentKey, null);
+                    if (live.CheckpointSource() is not null)
+                    {
+                        Set(study, live, live.Snapshot(), CheckpointAttributes.CheckpointFromKey, null);
+                    }
                 }
             }
 
@@ -163,6 +194,21 @@ public sealed class PopulationBasedTraining
 
             await Task.Delay(wait, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Records where the segment starts from, then checks that the parent's checkpoint was not cleaned up by another
+    /// process in between (a clean-up protects the sources of running trials once they are recorded).
+    /// </summary>
+    private static bool ParentStillThere(Study study, LiveTrial trial, PbtPlan plan)
+    {
+        if (plan.Parent is not { } parent || CheckpointAttributes.ReadCheckpoints(parent).Count == 0)
+        {
+            return true;
+        }
+
+        TrialCheckpoints.SetSource(trial, parent.Number);
+        return study.GetCheckpoints(parent.Number).Count > 0;
     }
 
     private PbtSegment Start(Study study, LiveTrial trial, PbtPlan plan)

@@ -150,6 +150,26 @@ public sealed class PopulationBasedTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Retention_DeletesCheckpointsNoMemberNeeds_EveryContinuationStillLoadsItsParents()
+    {
+        var options = new PbtOptions
+        {
+            PopulationSize = 4, Interval = 2, Generations = 5, Seed = 4,
+            Retention = new CheckpointRetention { KeepLatestPerTrial = 1, KeepBestTrials = 1 },
+        };
+        var (study, model) = Train(options);
+        foreach (var t in study.Trials.Where(t => Attr(t, "pbt:parent") is not null))
+        {
+            Assert.Equal(Attr(t, "pbt:parent"), model.Loaded[t.Number].From);
+        }
+
+        var kept = study.Trials.Where(t => study.GetCheckpoints(t.Number).Count > 0).Select(t => t.Number).ToHashSet();
+        Assert.Superset(PopulationBasedTraining.SegmentsInUse(study).ToHashSet(), kept);
+        Assert.InRange(kept.Count, 4, 5);
+        Assert.Equal(kept.Count, Directory.GetFiles(_folder.Root).Length);
+    }
+
+    [Fact]
     public void Options_Invalid_AllProblemsInOneMessage()
     {
         var e = Assert.Throws<ArgumentException>(() => new PopulationBasedTraining(new PbtOptions { PopulationSize = 1, Quantile = 0.9, Interval = 0 }));

@@ -56,7 +56,15 @@ internal static class OptimizeCommands
                 o.WriteLine($"  parameter:  {p.Name} {p.Distribution}{when}");
             }
 
-            o.WriteLine($"  trials:     {sweep.Trials?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "until timeout or Ctrl+C"}, jobs {sweep.Jobs}");
+            if (sweep.Pbt is { } pbt)
+            {
+                o.WriteLine(System.FormattableString.Invariant(
+                    $"  scheduler:  pbt, {pbt.PopulationSize} members, {pbt.Generations} segments of {pbt.Interval} steps each, jobs {sweep.Jobs}"));
+            }
+            else
+            {
+                o.WriteLine($"  trials:     {sweep.Trials?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "until timeout or Ctrl+C"}, jobs {sweep.Jobs}");
+            }
             return ExitCodes.Ok;
         });
         root.Add(check);

@@ -60,6 +60,9 @@ internal sealed class SweepRunner
             Sampler = _sweep.CreateSampler(),
             Pruner = _sweep.CreatePruner(),
             Storage = StorageFactory.Open(_sweep.Storage),
+            // Checkpoints (scheduler: pbt) beside a database file, else with the trial logs.
+            ArtifactStore = Artifacts.ArtifactStores.ForStorage(_sweep.Storage)
+                ?? new Artifacts.FileSystemArtifactStore(Path.Combine(_sweep.LogDirectory, "artifacts")),
             LoadIfExists = true,
             HeartbeatInterval = HeartbeatInterval,
             RetryFailedTrials = _sweep.Retries > 0 ? new TrialRetryPolicy { MaxRetries = _sweep.Retries } : null,
@@ -113,13 +116,20 @@ internal sealed class SweepRunner
         _display.Started(state);
 
         var deadline = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-        var workers = new Task[jobs];
-        for (var i = 0; i < jobs; i++)
+        if (_sweep.Pbt is not null)
         {
-            workers[i] = Task.Run(() => WorkerAsync(study, state, target, deadline, interrupt, stopRunning.Token, killNow), CancellationToken.None);
+            await new PopulationRunner(_sweep, _runner, _display).RunAsync(study, state, jobs, SetFatal, interrupt, stopRunning.Token, killNow).ConfigureAwait(false);
         }
+        else
+        {
+            var workers = new Task[jobs];
+            for (var i = 0; i < jobs; i++)
+            {
+                workers[i] = Task.Run(() => WorkerAsync(study, state, target, deadline, interrupt, stopRunning.Token, killNow), CancellationToken.None);
+            }
 
-        await Task.WhenAll(workers).ConfigureAwait(false);
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
         int exitCode;
         if (_fatal is not null)
         {

@@ -32,9 +32,10 @@ internal sealed class TrialRunner(SweepFile sweep)
     /// <param name="interrupt">Cancelled on Ctrl+C: the program is terminated and the trial marked interrupted.</param>
     /// <param name="killNow">Cancelled on a second Ctrl+C: skip the grace period.</param>
     /// <param name="onNote">Receives notes about the run (ignored report lines).</param>
+    /// <param name="segment">With <c>scheduler: pbt</c>, the checkpoint files and steps of the segment; else null.</param>
     public async Task<TrialOutcome> RunAsync(
         Trial trial, IReadOnlyDictionary<string, object?> parameters, string studyName, CancellationToken interrupt, CancellationToken killNow,
-        Action<string>? onNote = null)
+        Action<string>? onNote = null, SegmentFiles? segment = null)
     {
         Directory.CreateDirectory(sweep.LogDirectory);
         var number = trial.Number;
@@ -46,6 +47,10 @@ internal sealed class TrialRunner(SweepFile sweep)
             "trial_number" => number.ToString(CultureInfo.InvariantCulture),
             "study_name" => studyName,
             "params_file" => paramsPath,
+            "checkpoint_in" when segment is not null => segment.CheckpointIn ?? string.Empty,
+            "checkpoint_out" when segment is not null => segment.CheckpointOut,
+            "start_step" when segment is not null => segment.StartStep.ToString(CultureInfo.InvariantCulture),
+            "end_step" when segment is not null => segment.EndStep.ToString(CultureInfo.InvariantCulture),
             _ => parameters.TryGetValue(name, out var v) ? Format(v) : null,
         };
 
@@ -68,7 +73,7 @@ internal sealed class TrialRunner(SweepFile sweep)
                 }
             }
 
-            var env = MergedEnvironment(number, studyName, paramsPath, parameters);
+            var env = MergedEnvironment(number, studyName, paramsPath, parameters, segment);
             var resolved = ResolveProgram(expanded[0], env.TryGetValue("PATH", out var p) ? p : Environment.GetEnvironmentVariable("PATH"));
             if (resolved.Path is null)
             {
@@ -164,7 +169,7 @@ internal sealed class TrialRunner(SweepFile sweep)
         ChildProcess child;
         try
         {
-            child = ChildProcess.Start(program, args, sweep.WorkingDirectory, MergedEnvironment(number, studyName, paramsPath, parameters), OnStdout, OnStderr);
+            child = ChildProcess.Start(program, args, sweep.WorkingDirectory, MergedEnvironment(number, studyName, paramsPath, parameters, segment), OnStdout, OnStderr);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -239,7 +244,7 @@ internal sealed class TrialRunner(SweepFile sweep)
         ? t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s"
         : t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
 
-    private Dictionary<string, string> MergedEnvironment(int number, string studyName, string paramsPath, IReadOnlyDictionary<string, object?> parameters)
+    private Dictionary<string, string> MergedEnvironment(int number, string studyName, string paramsPath, IReadOnlyDictionary<string, object?> parameters, SegmentFiles? segment)
     {
         var env = new Dictionary<string, string>(sweep.Environment, StringComparer.Ordinal)
         {
@@ -250,6 +255,14 @@ internal sealed class TrialRunner(SweepFile sweep)
         foreach (var (name, value) in parameters)
         {
             env[ParameterSpec.EnvironmentNameOf(name)] = Format(value);
+        }
+
+        if (segment is not null)
+        {
+            env["HONE_CHECKPOINT_IN"] = segment.CheckpointIn ?? string.Empty;
+            env["HONE_CHECKPOINT_OUT"] = segment.CheckpointOut;
+            env["HONE_START_STEP"] = segment.StartStep.ToString(CultureInfo.InvariantCulture);
+            env["HONE_END_STEP"] = segment.EndStep.ToString(CultureInfo.InvariantCulture);
         }
 
         return env;

@@ -4,11 +4,15 @@ namespace Hone.Cli.Sweep;
 
 /// <summary>
 /// <c>{name}</c> placeholders in command arguments and paths; <c>{{</c> and <c>}}</c> stand for braces.
-/// Built-in names: <c>trial_number</c>, <c>study_name</c>, <c>params_file</c>.
+/// Built-in names: <c>trial_number</c>, <c>study_name</c>, <c>params_file</c>, and with <c>scheduler: pbt</c>
+/// <c>checkpoint_in</c>, <c>checkpoint_out</c>, <c>start_step</c>, <c>end_step</c>.
 /// </summary>
 internal static class Placeholders
 {
-    public static readonly IReadOnlyList<string> BuiltIn = ["trial_number", "study_name", "params_file"];
+    /// <summary>The placeholders of a population-based-training segment.</summary>
+    public static readonly IReadOnlyList<string> SegmentNames = ["checkpoint_in", "checkpoint_out", "start_step", "end_step"];
+
+    public static readonly IReadOnlyList<string> BuiltIn = ["trial_number", "study_name", "params_file", .. SegmentNames];
 
     /// <summary>The names a template refers to, or an error message.</summary>
     public static IReadOnlyList<string> Names(string template, out string? error)

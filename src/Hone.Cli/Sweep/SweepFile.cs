@@ -71,6 +71,9 @@ internal sealed record SweepFile
 
     /// <summary>The folder of this study's trial logs.</summary>
     public required string LogDirectory { get; init; }
+
+    /// <summary>With <c>scheduler: pbt</c>, the population-based-training settings; null runs each trial once.</summary>
+    public Population.PbtOptions? Pbt { get; init; }
 }
 
 /// <summary>One parameter of the search space.</summary>

@@ -16,7 +16,7 @@ internal static partial class SweepReader
     [
         "study", "storage", "direction", "directions", "metric", "metrics", "sampler", "pruner", "parameters",
         "command", "shell", "workdir", "env", "result", "trials", "timeout", "jobs", "trial_timeout", "retries",
-        "grace_period", "logs",
+        "grace_period", "logs", "scheduler",
     ];
 
     private static readonly string[] ParameterKeys = ["type", "low", "high", "log", "step", "choices", "when"];
@@ -130,6 +130,19 @@ internal static partial class SweepReader
             yaml.Problem(prunerNode!, "pruning needs a single objective; this sweep has several metrics (use pruner: none)");
         }
 
+        var schedulerNode = Get("scheduler");
+        var (schedulerName, schedulerOptions) = ReadNamed(yaml, schedulerNode, "scheduler", "none");
+        var pbt = SchedulerFactory.Read(schedulerName, new OptionReader(yaml, schedulerOptions, "scheduler", schedulerNode));
+        if (pbt is not null && directions.Count > 1)
+        {
+            yaml.Problem(schedulerNode!, "scheduler: pbt ranks members by one metric; this sweep has several (use one metric)");
+        }
+
+        if (pbt is not null && prunerName is not ("none" or "nop"))
+        {
+            yaml.Problem(prunerNode!, "scheduler: pbt decides which members go on; remove the pruner (pruner: none)");
+        }
+
         var shell = Get("shell") is { } sh && yaml.Bool(sh, "shell") == true;
         var declared = Get("parameters") is YamlMappingNode pm
             ? pm.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).ToList()
@@ -230,6 +243,7 @@ internal static partial class SweepReader
             Retries = retries,
             GracePeriod = grace ?? TimeSpan.FromSeconds(10),
             LogDirectory = logDir,
+            Pbt = pbt,
         };
     }
 

@@ -149,8 +149,12 @@ public sealed partial class Study
         return failed;
     }
 
+    /// <summary>Where this study's trials keep checkpoints and artifacts, or null (see <see cref="StudyOptions.ArtifactStore"/>).</summary>
+    public Artifacts.IArtifactStore? ArtifactStore { get; private set; }
+
     private Study WithHeartbeat(StudyOptions options)
     {
+        ArtifactStore = options.ArtifactStore ?? (options.StorageUrl is { } url ? Artifacts.ArtifactStores.ForStorage(url) : null);
         HeartbeatInterval = options.HeartbeatInterval;
         GracePeriod = options.HeartbeatInterval is { } interval ? options.GracePeriod ?? StudyOptions.DefaultGracePeriod(interval) : null;
         RetryFailedTrials = options.RetryFailedTrials;

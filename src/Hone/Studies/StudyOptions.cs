@@ -40,6 +40,13 @@ public sealed class StudyOptions
     /// <value>Null: see <see cref="Storage"/>.</value>
     public StorageUrl? StorageUrl { get; init; }
 
+    /// <summary>Where trials keep checkpoints and artifacts (<see cref="Artifacts.TrialCheckpoints"/>).</summary>
+    /// <value>
+    /// Null: for a study on a file (<c>sqlite:///hone.db</c>, <c>journal:///hone.log</c>) the folder beside it,
+    /// <c>hone.db.artifacts</c>; otherwise none, and saving a checkpoint is an error.
+    /// </value>
+    public Artifacts.IArtifactStore? ArtifactStore { get; init; }
+
     /// <summary>
     /// How often the study records that each trial it started is alive (from a thread of its own, with a storage
     /// connection of its own where the storage needs one). With it set, every trial is created with its first

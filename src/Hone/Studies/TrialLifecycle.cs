@@ -283,7 +283,8 @@ internal static class TrialLifecycle
         return null;
     }
 
-    public static bool Enqueue(Study study, IReadOnlyDictionary<string, object?> parameters, IReadOnlyDictionary<string, object?>? userAttrs, bool skipIfExists)
+    public static bool Enqueue(Study study, IReadOnlyDictionary<string, object?> parameters, IReadOnlyDictionary<string, object?>? userAttrs, bool skipIfExists,
+        IReadOnlyDictionary<string, object?>? systemAttrs = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         foreach (var (name, value) in parameters)
@@ -310,10 +311,16 @@ internal static class TrialLifecycle
                 attrs[k] = AttributeValue.From(k, v);
             }
 
+            var system = new Dictionary<string, JsonElement> { [FixedParamsKey] = fixedJson };
+            foreach (var (k, v) in systemAttrs ?? new Dictionary<string, object?>())
+            {
+                system[k] = AttributeValue.From(k, v);
+            }
+
             study.Storage.CreateTrial(study.StudyId, new FrozenTrial
             {
                 State = TrialState.Waiting,
-                SystemAttrs = new Dictionary<string, JsonElement> { [FixedParamsKey] = fixedJson },
+                SystemAttrs = system,
                 UserAttrs = attrs,
             });
             return true;

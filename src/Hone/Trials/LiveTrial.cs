@@ -18,7 +18,9 @@ internal sealed class LiveTrial : Trial
     private readonly AppendOnlyMap<string, Distribution> _distributions = new();
     private readonly AppendOnlyMap<int, double> _intermediate = new();
     private Dictionary<string, JsonElement>? _userAttrs;
-    private readonly Dictionary<string, JsonElement>? _fixedParams;
+    private Dictionary<string, JsonElement>? _fixedParams;
+    private Dictionary<string, JsonElement>? _systemAttrs;
+    private readonly Lock _systemAttrsGate = new();
     private IReadOnlyDictionary<string, Distribution>? _relativeSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
     private FrozenTrial? _snapshot;
@@ -164,6 +166,35 @@ internal sealed class LiveTrial : Trial
         _snapshot = null;
     }
 
+    /// <summary>
+    /// Fixes the values later suggestions of these parameters return (population-based training hands a segment the
+    /// values it exploited and explored), and records them as the trial's <c>fixed_params</c>, as an enqueued trial's.
+    /// </summary>
+    public void FixParams(IReadOnlyDictionary<string, object?> values)
+    {
+        var map = _fixedParams is null ? new Dictionary<string, JsonElement>() : new Dictionary<string, JsonElement>(_fixedParams);
+        foreach (var (name, value) in values)
+        {
+            map[name] = AttributeValue.From(name, value);
+        }
+
+        var json = AttributeValue.From(TrialLifecycle.FixedParamsKey, map);
+        _study.SetTrialSystemAttr(Snapshot(), TrialLifecycle.FixedParamsKey, json);
+        NoteSystemAttr(TrialLifecycle.FixedParamsKey, json);
+        _fixedParams = map;
+    }
+
+    /// <summary>Records in this object's snapshot a system attribute that was just written to the storage.</summary>
+    public void NoteSystemAttr(string key, JsonElement value)
+    {
+        lock (_systemAttrsGate)
+        {
+            _systemAttrs ??= new Dictionary<string, JsonElement>(_start.SystemAttrs);
+            _systemAttrs[key] = value;
+            _snapshot = null;
+        }
+    }
+
     /// <summary>Suggests a parameter from an already built distribution (ask with fixed distributions).</summary>
     public object? SuggestDistribution(string name, Distribution distribution) =>
         distribution.ToExternal(Suggest(name, distribution));
@@ -176,7 +207,16 @@ internal sealed class LiveTrial : Trial
         Distributions = _distributions.Snapshot(),
         IntermediateValues = _intermediate.Snapshot(),
         UserAttrs = _userAttrs is null ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(_userAttrs),
+        SystemAttrs = _systemAttrs is null ? _start.SystemAttrs : SystemAttrsCopy(),
     };
+
+    private Dictionary<string, JsonElement> SystemAttrsCopy()
+    {
+        lock (_systemAttrsGate)
+        {
+            return new Dictionary<string, JsonElement>(_systemAttrs!);
+        }
+    }
 
     private protected override double Suggest(string name, Distribution distribution)
     {

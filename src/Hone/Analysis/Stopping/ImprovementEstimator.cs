@@ -68,10 +68,17 @@ public static class ImprovementEstimator
         return new ImprovementEstimate(bound, noise, source, complete.Count, best.Number);
     }
 
+    /// <summary>A trial's cross-validation fold scores (the finite numbers of <see cref="FoldScoresKey"/>, else of <see cref="OptunaCrossValidationScoresKey"/>), or null when it has none.</summary>
+    public static IReadOnlyList<double>? FoldScores(FrozenTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return Numbers(trial.UserAttrs, FoldScoresKey) ?? Numbers(trial.SystemAttrs, OptunaCrossValidationScoresKey);
+    }
+
     /// <summary>The noise of a trial's cross-validation score: √((1/k + 1/(k−1)) · var(scores)), or null without two or more finite fold scores.</summary>
     internal static (double Noise, int Folds)? FoldNoise(FrozenTrial trial)
     {
-        var scores = Numbers(trial.UserAttrs, FoldScoresKey) ?? Numbers(trial.SystemAttrs, OptunaCrossValidationScoresKey);
+        var scores = FoldScores(trial);
         if (scores is not { Count: >= 2 })
         {
             return null;

@@ -32,6 +32,7 @@ public static class HoneCli
         TuneCommand.Add(root, context);
         WorkerCommand.Add(root, context);
         ImportanceCommand.Add(root, context);
+        ReportCommand.Add(root, context);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -33,6 +33,7 @@ public static class HoneCli
         WorkerCommand.Add(root, context);
         ImportanceCommand.Add(root, context);
         ReportCommand.Add(root, context);
+        DashboardCommand.Add(root, context);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -18,8 +18,8 @@ public sealed class DashboardOptions
     public int Port { get; init; } = 8080;
 
     /// <summary>
-    /// A secret every request must carry (header <c>Authorization: Bearer TOKEN</c> or query <c>?token=TOKEN</c>);
-    /// requests without it get 401. Required when <see cref="Host"/> is not a loopback address.
+    /// A secret every request must carry (header <c>Authorization: Bearer TOKEN</c>, query <c>?token=TOKEN</c>, or the
+    /// cookie the dashboard sets when the page is opened with the query); requests without it get 401. Required when <see cref="Host"/> is not a loopback address.
     /// </summary>
     /// <value>Null: no token (loopback only).</value>
     public string? Token { get; init; }

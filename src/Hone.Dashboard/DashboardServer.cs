@@ -76,6 +76,12 @@ public sealed class DashboardServer : IAsyncDisposable
                 return;
             }
 
+            if (options.Token is { Length: > 0 } && context.Request.Query.ContainsKey("token"))
+            {
+                // The page's own scripts and styles are fetched without the query; the cookie carries the token for them.
+                context.Response.Cookies.Append(TokenCookie, options.Token, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+            }
+
             await next(context).ConfigureAwait(false);
         });
         app.MapGet("/", () => Results.Content(Asset("index.html"), "text/html; charset=utf-8"));
@@ -110,10 +116,13 @@ public sealed class DashboardServer : IAsyncDisposable
         }
     }
 
+    private const string TokenCookie = "hone_dashboard_token";
+
     private static bool HasToken(HttpRequest request, string token)
     {
         var given = request.Query["token"].FirstOrDefault()
-            ?? (request.Headers.Authorization.FirstOrDefault() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : null);
+            ?? (request.Headers.Authorization.FirstOrDefault() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : null)
+            ?? request.Cookies[TokenCookie];
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));
     }
 

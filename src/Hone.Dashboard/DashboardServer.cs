@@ -99,7 +99,29 @@ public sealed class DashboardServer : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server = new DashboardServer(app, options, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal) + "/"));
+        server.Preload = Task.Run(server.LoadAll, CancellationToken.None);
         return server;
+    }
+
+    /// <summary>
+    /// Reading every study's trials into memory, started with the server so the first page a user asks for is answered
+    /// from memory; a request that comes earlier waits for its study's load.
+    /// </summary>
+    public Task Preload { get; private set; } = Task.CompletedTask;
+
+    private void LoadAll()
+    {
+        try
+        {
+            foreach (var study in _options.Storage.GetAllStudies())
+            {
+                Cache(study.StudyId).Refresh();
+            }
+        }
+        catch (StorageException)
+        {
+            // A request will meet the same error and report it.
+        }
     }
 
     /// <summary>Waits until the server stops (Ctrl+C, or <paramref name="cancellationToken"/>).</summary>
@@ -108,6 +130,7 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Preload.ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         foreach (var study in _studies.Values)

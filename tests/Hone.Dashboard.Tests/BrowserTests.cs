@@ -13,22 +13,19 @@ namespace Hone.Dashboard.Tests;
 /// by another storage connection appears without a reload, and an exposed dashboard refuses a request without its token.
 /// The report's and the dashboard's screenshots are saved to docs/images for the README.
 /// </summary>
-public sealed class BrowserTests : IDisposable
+public sealed class BrowserTests : IClassFixture<BrowserFixture>, IDisposable
 {
     /// <summary>Below this luminance variance a screenshot is taken as blank (one colour, or nearly).</summary>
     private const double BlankVariance = 20;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("hone-browser-").FullName;
-    private ChromeDriver? _driver;
+    private readonly BrowserFixture _browser;
 
-    private ChromeDriver Driver => _driver ??= Browser.Start();
+    public BrowserTests(BrowserFixture browser) => _browser = browser;
 
-    public void Dispose()
-    {
-        _driver?.Quit();
-        _driver?.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    private ChromeDriver Driver => _browser.Driver;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static void AssertDrawn(IWebElement plot, string what)
     {
@@ -168,5 +165,19 @@ public sealed class BrowserTests : IDisposable
 
         Driver.Navigate().GoToUrl(new Uri(address, "?token=t0k3n"));
         Browser.WaitUntil(() => Driver.FindElements(By.CssSelector("#trial-table tbody tr")).Count == 5, "the study's table with the token");
+    }
+}
+
+/// <summary>One Chromium for all the browser tests (starting it is the slow part); started on first use.</summary>
+public sealed class BrowserFixture : IDisposable
+{
+    private ChromeDriver? _driver;
+
+    public ChromeDriver Driver => _driver ??= Browser.Start();
+
+    public void Dispose()
+    {
+        _driver?.Quit();
+        _driver?.Dispose();
     }
 }

@@ -52,11 +52,11 @@
       var states = Object.keys(study.states).map(function (k) { return k + ' ' + study.states[k]; }).join(', ');
       summary.appendChild(el('p', { id: 'counts' }, study.directions.join(', ') + '; ' + study.trials + ' trials (' + states + ')'));
       main.appendChild(summary);
+      main.appendChild(plotSection(study));
+      main.appendChild(tableSection(study));
       main.appendChild(attrsSection('Study user attributes', study.user_attrs, 'user-attrs'));
       main.appendChild(attrsSection('Study system attributes', study.system_attrs, 'system-attrs'));
       main.appendChild(noteSection(id));
-      main.appendChild(plotSection(study));
-      main.appendChild(tableSection(study));
       refresh(true);
     }).catch(function (e) { setStatus(e.message); });
   }

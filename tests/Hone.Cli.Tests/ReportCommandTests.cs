@@ -53,3 +53,33 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("--out", result.Error, StringComparison.Ordinal);
     }
 }
+
+public sealed class DashboardCommandTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Dashboard_ExposedWithoutToken_IsAUsageErrorNamingToken()
+    {
+        using (Study.Create(new StudyOptions { Name = "s", StorageUrl = StorageUrl.Parse(_dir.StorageUrl) }))
+        {
+        }
+
+        var result = await CliRunner.RunAsync("dashboard", "--storage", _dir.StorageUrl, "--host", "0.0.0.0", "--port", "0");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--token", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_MissingDatabase_IsNotCreated()
+    {
+        var result = await CliRunner.RunAsync("dashboard", "--storage", $"sqlite:///{_dir["nope.db"]}", "--port", "0");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.False(File.Exists(_dir["nope.db"]));
+    }
+}

@@ -35,6 +35,7 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, TrialCacheEntry> _trials = new();
     private readonly ConcurrentDictionary<long, Study> _studies = new();
     private readonly ConcurrentDictionary<(long Study, string Kind), (long Version, string Json)> _figures = new();
+    private readonly ConcurrentDictionary<long, (long Version, TrialQuery Query, IReadOnlyList<FrozenTrial> Trials)> _orders = new();
 
     private DashboardServer(WebApplication app, DashboardOptions options, Uri address)
     {
@@ -117,6 +118,10 @@ public sealed class DashboardServer : IAsyncDisposable
             {
                 Cache(study.StudyId).Refresh();
             }
+
+            // Reading a large study leaves much garbage behind (rows, JSON); give its memory back to the system once,
+            // so the long-running server holds little more than the trials themselves.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         catch (StorageException)
         {
@@ -238,7 +243,21 @@ public sealed class DashboardServer : IAsyncDisposable
             Math.Max(0, Int("page", 0)), Math.Clamp(Int("size", 50), 1, TrialQuery.MaxSize), request.Query["sort"].FirstOrDefault() ?? "number",
             request.Query["desc"].FirstOrDefault() is "1" or "true", state, request.Query["q"].FirstOrDefault());
         var (trials, version) = Cache(id).Refresh();
-        var (total, rows) = query.Apply(trials);
+
+        // Paging through a sorted or filtered table reuses the order of the previous request while no trial changed.
+        IReadOnlyList<FrozenTrial> ordered;
+        if (_orders.TryGetValue(id, out var last) && last.Version == version && last.Query.SameOrder(query))
+        {
+            ordered = last.Trials;
+        }
+        else
+        {
+            ordered = query.Order(trials);
+            _orders[id] = (version, query, ordered);
+        }
+
+        var total = ordered.Count;
+        var rows = query.Cut(ordered);
         var list = new JsonArray();
         foreach (var t in rows)
         {

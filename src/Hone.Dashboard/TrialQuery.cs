@@ -12,7 +12,11 @@ internal sealed record TrialQuery(int Page, int Size, string Sort, bool Descendi
 {
     public const int MaxSize = 500;
 
-    public (int Total, List<FrozenTrial> Rows) Apply(IReadOnlyList<FrozenTrial> trials)
+    /// <summary>The same filter and order on another page.</summary>
+    public bool SameOrder(TrialQuery other) => Sort == other.Sort && Descending == other.Descending && State == other.State && Text == other.Text;
+
+    /// <summary>The filtered, sorted trials (every page); <see cref="Cut"/> takes this query's page of them.</summary>
+    public IReadOnlyList<FrozenTrial> Order(IReadOnlyList<FrozenTrial> trials)
     {
         IEnumerable<FrozenTrial> rows = trials;
         if (State is { } state)
@@ -29,7 +33,7 @@ internal sealed record TrialQuery(int Page, int Size, string Sort, bool Descendi
         var filtered = rows as IReadOnlyList<FrozenTrial> ?? [.. rows];
         IEnumerable<FrozenTrial> sorted = Sort switch
         {
-            "number" => Descending ? filtered.Reverse() : filtered,
+            "number" => Descending ? [.. filtered.Reverse()] : filtered,
             "state" => Order(filtered, t => (int)t.State),
             "value" => Order(filtered, t => t.Values is { Count: > 0 } v ? v[0] : (double?)null),
             "duration" => Order(filtered, t => t.Duration?.TotalSeconds),
@@ -38,8 +42,10 @@ internal sealed record TrialQuery(int Page, int Size, string Sort, bool Descendi
                 Order(filtered, t => t.Values is { } v && v.Count > i ? v[i] : (double?)null),
             _ => filtered,
         };
-        return (filtered.Count, [.. sorted.Skip(Page * Size).Take(Size)]);
+        return sorted as IReadOnlyList<FrozenTrial> ?? [.. sorted];
     }
+
+    public List<FrozenTrial> Cut(IReadOnlyList<FrozenTrial> ordered) => [.. ordered.Skip(Page * Size).Take(Size)];
 
     /// <summary>Trials without the key go last in either direction.</summary>
     private IEnumerable<FrozenTrial> Order(IReadOnlyList<FrozenTrial> trials, Func<FrozenTrial, double?> key)

@@ -10,7 +10,7 @@ using Hone.Trials;
 namespace Hone.Bench.Commands;
 
 /// <summary>
-/// The dashboard on a large SQLite study: N finished trials of 3 parameters (made once, kept in the file). Measures the
+/// The dashboard on a large SQLite study: N finished trials of 3 parameters (made once and kept in the file: run the command a second time to measure in a process that did not write them). Measures the
 /// server's start-up load of the trials, the first trial-table page after it, later pages sorted by value or filtered,
 /// a cold first page (no preload finished: a request that arrives at once), and the process's memory with the study held.
 /// </summary>
@@ -29,8 +29,10 @@ internal static class DashboardCommand
         Populate(url, trials);
         var storage = url.Open();
         var id = storage.FindStudy("big")!.Value;
-        Console.WriteLine($"Dashboard on {db}: study \"big\" with {trials} trials; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"Dashboard on {db}: study \"big\" (made with --trials {trials} when the file was new); {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
 
+        using var before = Process.GetCurrentProcess();
+        Console.WriteLine($"before the dashboard starts (storage open, nothing read): working set {before.WorkingSet64 / 1e6:0} MB");
         var cold = Stopwatch.StartNew();
         var server = DashboardServer.StartAsync(new DashboardOptions { Storage = storage, Port = 0 }).GetAwaiter().GetResult();
         using var client = new HttpClient { BaseAddress = server.Address };
@@ -60,12 +62,9 @@ internal static class DashboardCommand
             Console.WriteLine($"{name}: median {times[times.Count / 2]:0.0} ms, max {times[^1]:0.0} ms over {repeats}");
         }
 
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
         using var self = Process.GetCurrentProcess();
         self.Refresh();
-        Console.WriteLine($"memory with the study held: working set {self.WorkingSet64 / 1e6:0} MB, peak {self.PeakWorkingSet64 / 1e6:0} MB, managed heap {GC.GetTotalMemory(false) / 1e6:0} MB");
+        Console.WriteLine($"memory after the requests (no collection forced by the bench): working set {self.WorkingSet64 / 1e6:0} MB, peak {self.PeakWorkingSet64 / 1e6:0} MB, managed heap {GC.GetTotalMemory(false) / 1e6:0} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:0} MB");
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return 0;
     }
@@ -78,16 +77,11 @@ internal static class DashboardCommand
 
     private static void Populate(StorageUrl url, int trials)
     {
+        // An existing study is reused as it is (writing 100,000 trials takes minutes); delete the file to remake it.
         var storage = url.Open();
-        var have = storage.FindStudy("big") is { } existing ? storage.GetAllTrials(existing).Count : -1;
-        if (have == trials)
+        if (storage.FindStudy("big") is not null)
         {
             return;
-        }
-
-        if (have >= 0)
-        {
-            Study.Delete("big", storage);
         }
 
         var watch = Stopwatch.StartNew();

@@ -11,7 +11,7 @@ namespace Hone.Dashboard.Tests;
 /// The report and the dashboard in Debian's headless Chromium, as a user sees them: pages load, every plot draws
 /// something (an SVG is there and its screenshot is not blank), the table pages through 10,000 trials, a trial written
 /// by another storage connection appears without a reload, and an exposed dashboard refuses a request without its token.
-/// The report's and the dashboard's screenshots are saved to docs/images for the README.
+/// With HONE_UPDATE_SCREENSHOTS=1 the report's and the dashboard's screenshots are saved to docs/images for the README.
 /// </summary>
 public sealed class BrowserTests : IClassFixture<BrowserFixture>, IDisposable
 {
@@ -34,11 +34,17 @@ public sealed class BrowserTests : IClassFixture<BrowserFixture>, IDisposable
         Assert.True(variance > BlankVariance, $"{what}: the screenshot is blank (luminance variance {variance:0.0})");
     }
 
+    /// <summary>Checks the page's screenshot is not blank; with HONE_UPDATE_SCREENSHOTS=1 also saves it as docs/images/<paramref name="name"/> (the README's).</summary>
     private void SaveScreenshot(string name)
     {
-        var images = Path.Combine(Browser.RepositoryRoot(), "docs", "images");
-        Directory.CreateDirectory(images);
-        Driver.GetScreenshot().SaveAsFile(Path.Combine(images, name));
+        var screenshot = Driver.GetScreenshot();
+        Assert.True(PngImage.LuminanceVariance(screenshot.AsByteArray) > BlankVariance, $"{name}: the page's screenshot is blank");
+        if (Environment.GetEnvironmentVariable("HONE_UPDATE_SCREENSHOTS") == "1")
+        {
+            var images = Path.Combine(Browser.RepositoryRoot(), "docs", "images");
+            Directory.CreateDirectory(images);
+            screenshot.SaveAsFile(Path.Combine(images, name));
+        }
     }
 
     private void SelectPlot(string kind) => ((IJavaScriptExecutor)Driver).ExecuteScript(

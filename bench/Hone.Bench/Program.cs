@@ -21,6 +21,7 @@ internal static class Program
           {RealEvalServerCommand.Usage}
           {MultiObjectiveCommand.Usage}
           {ImportanceCommand.Usage}
+          {DashboardCommand.Usage}
         """;
 
     public static int Main(string[] args)
@@ -41,6 +42,7 @@ internal static class Program
                 "real-eval-server" => RealEvalServerCommand.Run(parsed),
                 "mo" => MultiObjectiveCommand.Run(parsed),
                 "importance" => ImportanceCommand.Run(parsed),
+                "dashboard" => DashboardCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
             };

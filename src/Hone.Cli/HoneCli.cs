@@ -32,6 +32,8 @@ public static class HoneCli
         TuneCommand.Add(root, context);
         WorkerCommand.Add(root, context);
         ImportanceCommand.Add(root, context);
+        ReportCommand.Add(root, context);
+        DashboardCommand.Add(root, context);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -33,6 +33,9 @@ public sealed class TuneCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Best trial", result.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(_dir["out/model.zip"]));
+        var report = File.ReadAllText(_dir["out/report.html"]);
+        Assert.Contains("Tuning statistics (hone tune)", report, StringComparison.Ordinal);
+        Assert.Contains("SdcaMaximumEntropy", report, StringComparison.Ordinal);
         Assert.Equal(2, Study.Load("wine", _dir.StorageUrl).Trials.Count(t => t.State.IsFinished()));
         var listed = await CliRunner.RunAsync("trials", "--storage", _dir.StorageUrl, "--study-name", "wine");
         Assert.Contains("SdcaMaximumEntropy", listed.Output, StringComparison.Ordinal);

@@ -45,7 +45,7 @@ internal static class TuneCommand
         var jobs = CommandLineValues.WholeNumber("--jobs", "-j", 1, 1024, Math.Max(1, Environment.ProcessorCount),
             "Trials at once (default: one per core; --jobs 1 makes a run repeat exactly).");
         var ignore = new Option<string?>("--ignore") { Description = "Columns to ignore, comma-separated." };
-        var output = new Option<string?>("--out", "-o") { Description = "Folder for model.zip and summary.json (default: out/<data file name>)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Folder for model.zip, summary.json and report.html (default: out/<data file name>)." };
         var storage = new Option<string>("--storage")
         {
             Description = "Storage URL for the study: sqlite:///path.db, postgresql://..., or inmemory.",
@@ -175,8 +175,11 @@ internal static class TuneCommand
             var modelPath = Path.Combine(outDir, "model.zip");
             var summaryPath = Path.Combine(outDir, "summary.json");
             result.SaveModel(modelPath);
-            File.WriteAllText(summaryPath, result.ToJson());
-            context.Output.WriteLine($"Saved {modelPath} and {summaryPath}");
+            var summaryJson = result.ToJson();
+            File.WriteAllText(summaryPath, summaryJson);
+            var reportPath = Path.Combine(outDir, "report.html");
+            ReportCommand.Write(result.Study, reportPath, summaryJson);
+            context.Output.WriteLine($"Saved {modelPath}, {summaryPath} and {reportPath}");
             context.Output.WriteLine($"hone: study \"{name}\" in {shownUrl}; list its trials with: hone trials --storage {shownUrl} --study-name {name}");
             return ExitCodes.Ok;
         });

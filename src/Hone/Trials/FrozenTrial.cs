@@ -75,8 +75,15 @@ public sealed record FrozenTrial
     /// <summary>Each parameter as the objective saw it (double, int, or the choice itself).</summary>
     public IReadOnlyDictionary<string, object?> Params => _params ??= BuildParams();
 
-    /// <summary>Values reported with <see cref="Trial.Report"/>, by step.</summary>
+    /// <summary>Values reported with <see cref="Trial.Report(double, int)"/>, by step.</summary>
     public IReadOnlyDictionary<int, double> IntermediateValues { get; init; } = NoIntermediate;
+
+    /// <summary>
+    /// The vectors reported with <see cref="Trial.Report(IReadOnlyList{double}, int)"/> in a study with several objectives,
+    /// by step in ascending order; empty for a single-objective trial, whose values are in <see cref="IntermediateValues"/>.
+    /// </summary>
+    /// <remarks>Read from the trial's system attributes on each call (see docs/pruning.md for the storage format), so the record keeps no cache that would affect its equality.</remarks>
+    public IReadOnlyDictionary<int, IReadOnlyList<double>> IntermediateVectors => IntermediateVectorAttributes.Read(SystemAttrs);
 
     /// <summary>Attributes set by the user.</summary>
     public IReadOnlyDictionary<string, JsonElement> UserAttrs { get; init; } = NoAttrs;

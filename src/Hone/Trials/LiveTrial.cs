@@ -17,6 +17,7 @@ internal sealed class LiveTrial : Trial
     private readonly AppendOnlyMap<string, Distribution> _distributions = new();
     private readonly AppendOnlyMap<int, double> _intermediate = new();
     private Dictionary<string, JsonElement>? _userAttrs;
+    private Dictionary<string, JsonElement>? _vectorAttrs;
     private readonly Dictionary<string, JsonElement>? _fixedParams;
     private IReadOnlyDictionary<string, Distribution>? _relativeSpace;
     private IReadOnlyDictionary<string, double>? _relativeParams;
@@ -111,7 +112,7 @@ internal sealed class LiveTrial : Trial
         if (_study.IsMultiObjective)
         {
             throw new InvalidOperationException(
-                $"Trial.Report is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives.");
+                $"Trial.Report(value, step) is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives: report one value per objective with Report(values, step).");
         }
 
         if (step < 0)
@@ -138,14 +139,50 @@ internal sealed class LiveTrial : Trial
         _snapshot = null;
     }
 
-    public override bool ShouldPrune()
+    public override void Report(IReadOnlyList<double> values, int step)
     {
-        if (_study.IsMultiObjective)
+        ArgumentNullException.ThrowIfNull(values);
+        if (!_study.IsMultiObjective)
         {
             throw new InvalidOperationException(
-                $"Trial.ShouldPrune is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives.");
+                $"Trial.Report with a list of values is for studies with several objectives; study \"{_study.Name}\" has one. Use Report(value, step).");
         }
 
+        if (values.Count != _study.Directions.Count)
+        {
+            throw new ArgumentException(
+                $"Trial.Report got {values.Count} values at step {step}; study \"{_study.Name}\" has {_study.Directions.Count} objectives, so it needs one value per objective.",
+                nameof(values));
+        }
+
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Trial.Report needs a step of 0 or more.");
+        }
+
+        var key = IntermediateVectorAttributes.Key(step);
+        if (_vectorAttrs?.ContainsKey(key) == true || _start.SystemAttrs.ContainsKey(key))
+        {
+            return;
+        }
+
+        var json = IntermediateVectorAttributes.ToJson(values);
+        try
+        {
+            _study.Storage.SetTrialSystemAttr(TrialId, key, json);
+        }
+        catch (TrialFinishedException) when (FinalState is null)
+        {
+            MarkFinishedElsewhere();
+            throw;
+        }
+
+        (_vectorAttrs ??= [])[key] = json;
+        _snapshot = null;
+    }
+
+    public override bool ShouldPrune()
+    {
         if (IsFinishedElsewhere)
         {
             return true;
@@ -175,7 +212,20 @@ internal sealed class LiveTrial : Trial
         Distributions = _distributions.Snapshot(),
         IntermediateValues = _intermediate.Snapshot(),
         UserAttrs = _userAttrs is null ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(_userAttrs),
+        SystemAttrs = _vectorAttrs is null ? _start.SystemAttrs : WithVectors(_start.SystemAttrs, _vectorAttrs),
     };
+
+    private static Dictionary<string, JsonElement> WithVectors(
+        IReadOnlyDictionary<string, JsonElement> start, Dictionary<string, JsonElement> vectors)
+    {
+        var merged = new Dictionary<string, JsonElement>(start);
+        foreach (var (key, json) in vectors)
+        {
+            merged[key] = json;
+        }
+
+        return merged;
+    }
 
     private protected override double Suggest(string name, Distribution distribution)
     {

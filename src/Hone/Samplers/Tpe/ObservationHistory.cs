@@ -380,7 +380,7 @@ internal sealed class ObservationHistory
                 // Ranked after every complete trial, deeper ones first; a vector of intermediate values has no order to
                 // rank pruned trials by within a step, so they tie there (older first).
                 stepKey = 1;
-                foreach (var s in t.IntermediateValues.Keys)
+                foreach (var s in t.IntermediateVectors.Keys)
                 {
                     stepKey = Math.Min(stepKey, -s);
                 }

@@ -58,6 +58,7 @@ public class MultiObjectiveTpeTests
 
         var pruned = study.Ask();
         pruned.SuggestFloat("x", 0, 1);
+        pruned.Report([1.0, 1.0], 3);
         study.Tell(pruned, TrialState.Pruned);
 
         var history = new ObservationHistory(study.Directions);

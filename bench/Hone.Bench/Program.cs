@@ -20,6 +20,7 @@ internal static class Program
           {RealReportCommand.Usage}
           {RealEvalServerCommand.Usage}
           {MultiObjectiveCommand.Usage}
+          {MultiObjectivePruningCommand.Usage}
           {ImportanceCommand.Usage}
         """;
 
@@ -40,6 +41,7 @@ internal static class Program
                 "real-report" => RealReportCommand.Run(parsed),
                 "real-eval-server" => RealEvalServerCommand.Run(parsed),
                 "mo" => MultiObjectiveCommand.Run(parsed),
+                "mo-prune" => MultiObjectivePruningCommand.Run(parsed),
                 "importance" => ImportanceCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),

@@ -99,6 +99,30 @@ public sealed record FrozenTrial
     /// <remarks>Read from the attribute on each call (a walk over an already parsed JSON array), so the record keeps no cache that would affect its equality.</remarks>
     public IReadOnlyList<double>? Constraints => ReadConstraints(SystemAttrs);
 
+    /// <summary>
+    /// The names of the trial's constraints, aligned with <see cref="Constraints"/> (from the <c>constraint_names</c>
+    /// system attribute Hone writes beside Optuna's <c>constraints</c>), or null when they are not known, e.g. for a
+    /// trial whose constraints Optuna's <c>constraints_func</c> computed.
+    /// </summary>
+    public IReadOnlyList<string>? ConstraintNames
+    {
+        get
+        {
+            if (!SystemAttrs.TryGetValue(ConstraintNamesKey, out var json) || json.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var names = new List<string>(json.GetArrayLength());
+            foreach (var item in json.EnumerateArray())
+            {
+                names.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.ToString());
+            }
+
+            return names;
+        }
+    }
+
     /// <summary>Whether every constraint value is ≤ 0; true for a trial without constraints.</summary>
     public bool IsFeasible => ConstraintViolation <= 0;
 

@@ -52,22 +52,14 @@ public sealed class DominancePruner : IMultiObjectivePruner
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trial);
         var completed = study.GetTrials(TrialState.Complete);
-        if (completed.Count == 0 || completed.Count < _startupTrials)
-        {
-            return false;
-        }
-
         var vectors = Vectors(study, trial);
-        if (vectors.Count == 0)
+        if (vectors.Count == 0
+            || !PrunerMath.DecisionDue(completed.Count, _startupTrials, vectors.Keys[^1], vectors.Keys, _warmupSteps, _intervalSteps))
         {
             return false;
         }
 
         var step = vectors.Keys[^1];
-        if (step < _warmupSteps || !PrunerMath.IsFirstInIntervalStep(step, vectors.Keys, _warmupSteps, _intervalSteps))
-        {
-            return false;
-        }
 
         var signs = Signs(study.Directions);
         var own = Signed(vectors.Values[^1], signs);

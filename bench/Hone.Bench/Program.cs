@@ -20,6 +20,7 @@ internal static class Program
           {RealReportCommand.Usage}
           {RealEvalServerCommand.Usage}
           {MultiObjectiveCommand.Usage}
+          {MultiObjectivePruningCommand.Usage}
           {ImportanceCommand.Usage}
           {DashboardCommand.Usage}
         """;
@@ -41,6 +42,7 @@ internal static class Program
                 "real-report" => RealReportCommand.Run(parsed),
                 "real-eval-server" => RealEvalServerCommand.Run(parsed),
                 "mo" => MultiObjectiveCommand.Run(parsed),
+                "mo-prune" => MultiObjectivePruningCommand.Run(parsed),
                 "importance" => ImportanceCommand.Run(parsed),
                 "dashboard" => DashboardCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),

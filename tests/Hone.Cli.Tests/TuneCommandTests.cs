@@ -41,6 +41,43 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("SdcaMaximumEntropy", listed.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Tune_SecondObjectiveSize_PrintsTheParetoSet_RefitsTheChosenTradeOff()
+    {
+        var result = await CliRunner.RunAsync(
+            "tune", "--data", Data("breast_cancer.csv"), "--trainers", "FastTree,LbfgsLogisticRegression", "-n", "6",
+            "--validation", "holdout:0.3", "--second-objective", "size", "--storage", _dir.StorageUrl, "--out", _dir["out"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Pareto set of auc against size (bytes, minimised)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Chosen (*): the knee", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Refit model's size:", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(_dir["out/model.zip"]));
+
+        using var study = Study.Load("breast_cancer-binary-auc-size", _dir.StorageUrl);
+        Assert.Equal([StudyDirection.Maximize, StudyDirection.Minimize], study.Directions);
+        var front = study.BestTrials;
+        Assert.NotEmpty(front);
+        Assert.All(study.GetTrials(TrialState.Complete), t => Assert.True(t.Values![1] > 0));
+        // Every Pareto trial is listed, and the starred one is on the front.
+        Assert.All(front, t => Assert.Contains($"trial #{t.Number} ", result.Output, StringComparison.Ordinal));
+        var starred = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith("* trial #", StringComparison.Ordinal));
+        Assert.Contains(front, t => starred.Contains($"trial #{t.Number} ", StringComparison.Ordinal));
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir["out/summary.json"]));
+        Assert.Equal("size", summary.RootElement.GetProperty("second_objective").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Tune_MaxSecond_WithoutSecondObjective_IsAUsageError()
+    {
+        var result = await CliRunner.RunAsync("tune", "--data", Data("breast_cancer.csv"), "--max-second", "1000", "-n", "1");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--max-second needs --second-objective", result.Error, StringComparison.Ordinal);
+        var bad = await CliRunner.RunAsync("tune", "--data", Data("breast_cancer.csv"), "--second-objective", "weight", "-n", "1");
+        Assert.True(bad.ExitCode == 2, bad.ToString());
+        Assert.Contains("use size, latency or train-time", bad.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--task", "clustering")]
     [InlineData("--metric", "auc")]

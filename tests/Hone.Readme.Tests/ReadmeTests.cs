@@ -60,6 +60,15 @@ public sealed class ReadmeTests : IDisposable
     }
 
     [Fact]
+    public void TwoObjectiveExample_Runs_AndPrintsAFeasibleParetoSet()
+    {
+        var printed = SnippetCompiler.Run(Compiled(BlockWith("error-vs-size")), _folder);
+        var lines = printed.Trim().Split('\n');
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.True(int.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) <= 512, l));
+    }
+
+    [Fact]
     public void Compiler_ReportsTheReadmeLineOfAnError()
     {
         var broken = new CodeBlock("README.md", 40, "using Hone.Studies;\nvar study = Study.Create(new StudyOptions());\nstudy.NoSuchMethod();");

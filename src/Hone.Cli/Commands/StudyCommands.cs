@@ -225,6 +225,12 @@ internal static class StudyCommands
             columns.Add("intermediate_values");
         }
 
+        var constrained = trials.Any(t => t.Constraints is not null);
+        if (constrained)
+        {
+            columns.Add("constraints");
+        }
+
         columns.Add("state");
         var rows = new List<IReadOnlyDictionary<string, object?>>();
         foreach (var t in trials)
@@ -267,10 +273,36 @@ internal static class StudyCommands
                 row["intermediate_values"] = t.IntermediateValues.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => (object?)kv.Value);
             }
 
+            if (constrained)
+            {
+                row["constraints"] = ConstraintText(t);
+            }
+
             row["state"] = t.State.ToString().ToUpperInvariant();
             rows.Add(row);
         }
 
         return new Records(columns, rows);
+    }
+
+    /// <summary>"feasible", or "violates" and each violated constraint with its value (by name when known), e.g. "violates memory_gb=0.4".</summary>
+    private static string? ConstraintText(FrozenTrial t)
+    {
+        if (t.Constraints is not { } values)
+        {
+            return null;
+        }
+
+        if (t.IsFeasible)
+        {
+            return "feasible";
+        }
+
+        var names = t.ConstraintNames;
+        var violated = values
+            .Select((v, i) => (Name: names is not null && i < names.Count ? names[i] : $"c{i}", Value: v))
+            .Where(c => !(c.Value <= 0))
+            .Select(c => $"{c.Name}={c.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}");
+        return "violates " + string.Join(", ", violated);
     }
 }

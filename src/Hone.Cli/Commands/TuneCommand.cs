@@ -57,9 +57,17 @@ internal static class TuneCommand
         };
         var force = new Option<bool>("--force") { Description = "Resume the study even if it was tuned on a different data file." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final report." };
+        var second = new Option<string?>("--second-objective")
+        {
+            Description = "Tune against a cost too: size (model bytes), latency (µs per scored row) or train-time (s). Prints the Pareto set; the knee is refit unless --max-second is given.",
+        };
+        var maxSecond = new Option<double?>("--max-second")
+        {
+            Description = "With --second-objective: refit the best metric whose cost is at most this (bytes, µs per row or s).",
+        };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
-            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, output, storage, studyName, force, quiet,
+            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, output, storage, studyName, force, quiet, second, maxSecond,
         };
         tune.SetAction(parse =>
         {
@@ -71,6 +79,7 @@ internal static class TuneCommand
 
             TuningTask tuningTask;
             TuningMetric tuningMetric;
+            SecondObjective secondObjective;
             ValidationStrategy? validationStrategy;
             try
             {
@@ -80,6 +89,28 @@ internal static class TuneCommand
             catch (ArgumentException e)
             {
                 throw new UsageException(Output.Messages.Of(e), e);
+            }
+
+            try
+            {
+                secondObjective = parse.GetValue(second) is { } so ? SecondObjectives.Parse(so) : SecondObjective.None;
+            }
+            catch (ArgumentException)
+            {
+                throw new UsageException($"--second-objective {parse.GetValue(second)}: unknown; use size, latency or train-time");
+            }
+
+            if (parse.GetValue(maxSecond) is { } limit)
+            {
+                if (secondObjective == SecondObjective.None)
+                {
+                    throw new UsageException("--max-second needs --second-objective size, latency or train-time");
+                }
+
+                if (!(limit > 0) || !double.IsFinite(limit))
+                {
+                    throw new UsageException($"--max-second {limit.ToString(CultureInfo.InvariantCulture)}: it must be a positive number ({secondObjective.Unit()})");
+                }
             }
 
             try
@@ -98,7 +129,8 @@ internal static class TuneCommand
             }
 
             var quietRun = parse.GetValue(quiet);
-            var name = parse.GetValue(studyName) ?? DefaultStudyName(dataPath, tuningTask, tuningMetric);
+            var name = parse.GetValue(studyName) ?? DefaultStudyName(dataPath, tuningTask, tuningMetric)
+                + (secondObjective == SecondObjective.None ? string.Empty : "-" + secondObjective.ShortName());
             var hash = Sha256(dataPath);
             var storageUrl = SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory);
             var shownUrl = StorageFactory.Display(storageUrl);
@@ -134,6 +166,8 @@ internal static class TuneCommand
                 TotalTrials = parse.GetValue(trials), // --trials is a total, as in hone optimize
                 Trainers = parse.GetValue(trainers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Validation = validationStrategy,
+                SecondObjective = secondObjective,
+                MaxSecondObjective = parse.GetValue(maxSecond),
                 TestFraction = parse.GetValue(testFraction),
                 Seed = parse.GetValue(seed),
                 Timeout = parse.GetValue(timeout),

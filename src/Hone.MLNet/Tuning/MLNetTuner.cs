@@ -114,12 +114,14 @@ public sealed class MLNetTuner
         var folds = validation.Split(tuningRows, dataset.Labels, classification, seeds.Folds);
         var evaluator = new FoldEvaluator(dataset, metric, seeds.MLNet, folds);
 
+        var second = options.SecondObjective;
+        var twoObjectives = second != SecondObjective.None;
         var study = Study.Create(new StudyOptions
         {
             Name = options.StudyName,
-            Direction = metric.Direction(),
+            Directions = twoObjectives ? [metric.Direction(), StudyDirection.Minimize] : [metric.Direction()],
             Sampler = options.Sampler ?? new AutoSampler(new AutoSamplerOptions { Seed = seeds.Sampler }),
-            Pruner = options.Pruner ?? DefaultPruner(),
+            Pruner = options.Pruner ?? (twoObjectives ? new DominancePruner(new DominancePrunerOptions { StartupTrials = 5 }) : DefaultPruner()),
             Storage = options.Storage,
             StorageUrl = options.StorageUrl,
             LoadIfExists = options.LoadIfExists,
@@ -133,6 +135,7 @@ public sealed class MLNetTuner
             ["test_fraction"] = options.TestFraction,
             ["seed"] = options.Seed,
             ["rows"] = dataset.RowCount,
+            ["second_objective"] = second.ShortName(),
         });
         foreach (var (key, value) in options.StudyUserAttrs)
         {
@@ -141,18 +144,19 @@ public sealed class MLNetTuner
 
         var trainerNames = spaces.Select(s => s.Name).ToArray();
         var tuning = Stopwatch.StartNew();
-        double Objective(Trial trial)
+        double[] Objective(Trial trial)
         {
             var space = spaces.Count == 1 ? spaces[0] : spaces.First(s => s.Name == trial.SuggestCategorical("trainer", trainerNames));
             trial.SetUserAttr("trainer", space.Name);
             var values = space.Suggest(trial);
             var scores = new List<double>();
             var seconds = new List<double>();
+            var costs = new List<double>();
             foreach (var fold in folds)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var watch = Stopwatch.StartNew();
-                var score = evaluator.Score(space, values, fold);
+                var (score, cost) = evaluator.ScoreWithCost(space, values, fold, second);
                 seconds.Add(watch.Elapsed.TotalSeconds);
                 if (!double.IsFinite(score))
                 {
@@ -162,14 +166,24 @@ public sealed class MLNetTuner
                 scores.Add(score);
                 trial.SetUserAttr("fold_scores", scores.ToArray());
                 trial.SetUserAttr("fold_seconds", seconds.ToArray());
-                trial.Report(score, fold.Index);
+                if (twoObjectives)
+                {
+                    costs.Add(cost);
+                    trial.SetUserAttr("fold_costs", costs.ToArray());
+                    trial.Report([score, cost], fold.Index);
+                }
+                else
+                {
+                    trial.Report(score, fold.Index);
+                }
+
                 if (fold.Index < folds.Count - 1 && trial.ShouldPrune())
                 {
                     throw new TrialPrunedException($"Pruned after {scores.Count} of {folds.Count} folds.");
                 }
             }
 
-            return scores.Average();
+            return twoObjectives ? [scores.Average(), costs.Average()] : [scores.Average()];
         }
 
         var startedTrials = study.Trials.Count;
@@ -193,7 +207,8 @@ public sealed class MLNetTuner
             throw new InvalidOperationException($"No trial completed ({study.Trials.Count} trials); first failure reasons: {string.Join(" | ", reasons)}");
         }
 
-        var best = study.BestTrial;
+        var pareto = twoObjectives ? ParetoPoints(study, spaces) : [];
+        var best = twoObjectives ? study.Trials[ChooseTradeOff(pareto, metric.Direction(), options.MaxSecondObjective)] : study.BestTrial;
         var bestSpace = spaces.First(s => s.Name == TrainerOf(best, spaces));
         var bestValues = bestSpace.FromTrialParams(best.Params);
         var bestFoldScores = FoldScores(best);
@@ -229,6 +244,14 @@ public sealed class MLNetTuner
             defaultTest = evaluator.Predict(defaultModel, testRows).Compute(metric);
         }
 
+        double? refitCost = second switch
+        {
+            SecondObjective.ModelSize => evaluator.ModelBytes(model),
+            SecondObjective.TrainingTime => refitElapsed.TotalSeconds,
+            SecondObjective.Latency when testRows.Length > 0 => evaluator.MicrosecondsPerRow(model, testRows),
+            _ => null,
+        };
+
         var trials = study.Trials.Skip(startedTrials).ToArray();
         return new TuneResult
         {
@@ -261,6 +284,11 @@ public sealed class MLNetTuner
             TrialsPruned = trials.Count(t => t.State == TrialState.Pruned),
             TrialsFailed = trials.Count(t => t.State == TrialState.Fail),
             PruningTimeSaved = TimeSpan.FromSeconds(trials.Where(t => t.State == TrialState.Pruned).Sum(t => SavedSeconds(t, folds.Count))),
+            SecondObjective = second,
+            ParetoFront = pareto,
+            BestCost = twoObjectives && best.Values is { Count: 2 } v ? v[1] : null,
+            RefitCost = refitCost,
+            MaxSecondObjective = options.MaxSecondObjective,
             TuningElapsed = tuningElapsed,
             RefitElapsed = refitElapsed,
             Elapsed = total.Elapsed,
@@ -290,6 +318,36 @@ public sealed class MLNetTuner
             .ToList();
     }
 
+    /// <summary>The study's Pareto set (complete feasible trials no other beats in both), by metric, best first.</summary>
+    private static List<ParetoPoint> ParetoPoints(Study study, IReadOnlyList<TrainerSearchSpace> spaces)
+    {
+        var maximize = study.Directions[0] == StudyDirection.Maximize;
+        var points = study.BestTrials.Select(t => new ParetoPoint(t.Number, TrainerOf(t, spaces), t.Values![0], t.Values[1]));
+        return [.. maximize ? points.OrderByDescending(p => p.Metric) : points.OrderBy(p => p.Metric)];
+    }
+
+    /// <summary>
+    /// The trade-off to refit: with a limit, the best metric among the Pareto trials whose cost is within it (the cheapest
+    /// when none is); without one, the knee: the Pareto trial closest to the ideal point once each objective is scaled to
+    /// [0, 1] over the Pareto set.
+    /// </summary>
+    private static int ChooseTradeOff(IReadOnlyList<ParetoPoint> pareto, StudyDirection metricDirection, double? maxCost)
+    {
+        if (maxCost is { } max)
+        {
+            var within = pareto.Where(p => p.Cost <= max).ToList();
+            return within.Count > 0 ? within[0].TrialNumber : pareto.MinBy(p => p.Cost)!.TrialNumber;
+        }
+
+        var sign = metricDirection == StudyDirection.Maximize ? -1 : 1;
+        var m0 = pareto.Min(p => sign * p.Metric);
+        var m1 = pareto.Max(p => sign * p.Metric);
+        var c0 = pareto.Min(p => p.Cost);
+        var c1 = pareto.Max(p => p.Cost);
+        static double Scale(double v, double lo, double hi) => hi > lo ? (v - lo) / (hi - lo) : 0;
+        return pareto.MinBy(p => Math.Pow(Scale(sign * p.Metric, m0, m1), 2) + Math.Pow(Scale(p.Cost, c0, c1), 2))!.TrialNumber;
+    }
+
     private static string TrainerOf(FrozenTrial trial, IReadOnlyList<TrainerSearchSpace> spaces) =>
         trial.Params.TryGetValue("trainer", out var t) && t is string s ? s : spaces[0].Name;
 
@@ -312,14 +370,18 @@ public sealed class MLNetTuner
     private static TuneProgress ToProgress(Study study, FrozenTrial trial, int planned, TimeSpan elapsed)
     {
         double? best = null;
-        if (study.GetTrials(TrialState.Complete).Count > 0)
+        var maximize = study.Directions[0] == StudyDirection.Maximize;
+        foreach (var done in study.GetTrials(TrialState.Complete))
         {
-            best = study.BestValue;
+            if (done.IsFeasible && done.Values is { Count: > 0 } v && (best is null || (maximize ? v[0] > best : v[0] < best)))
+            {
+                best = v[0];
+            }
         }
 
         var trainer = trial.UserAttrs.TryGetValue("trainer", out var t) ? t.GetString() ?? "?" : "?";
         var reason = trial.SystemAttrs.TryGetValue("fail_reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.State == TrialState.Complete ? trial.Value : null, trial.IntermediateValues.Count, best, elapsed, reason);
+        return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.State == TrialState.Complete ? trial.Values?[0] : null, Math.Max(trial.IntermediateValues.Count, trial.IntermediateVectors.Count), best, elapsed, reason);
     }
 
     /// <summary>Fits and scores configurations on the folds; each fit gets a fresh MLContext with the run's seed, so a configuration's score does not depend on trial order or parallelism.</summary>
@@ -348,12 +410,44 @@ public sealed class MLNetTuner
 
         public DataViewSchema InputSchema { get; }
 
-        public double Score(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold)
+        public double Score(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold) =>
+            ScoreWithCost(space, values, fold, SecondObjective.None).Score;
+
+        /// <summary>The fold's score and the second objective measured on the same fit (0 for none).</summary>
+        public (double Score, double Cost) ScoreWithCost(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold, SecondObjective second)
         {
             var (train, valid) = _views[fold.Index];
             var ml = new MLContext(_seed);
+            var fit = Stopwatch.StartNew();
             var model = space.CreateEstimator(ml, values).Fit(train);
-            return Predictions(model.Transform(valid), fold.ValidRows).Compute(_metric);
+            var fitSeconds = fit.Elapsed.TotalSeconds;
+            var predict = Stopwatch.StartNew();
+            var score = Predictions(model.Transform(valid), fold.ValidRows).Compute(_metric);
+            var microsecondsPerRow = predict.Elapsed.TotalMicroseconds / Math.Max(1, fold.ValidRows.Count);
+            var cost = second switch
+            {
+                SecondObjective.ModelSize => ModelBytes(model),
+                SecondObjective.Latency => microsecondsPerRow,
+                SecondObjective.TrainingTime => fitSeconds,
+                _ => 0,
+            };
+            return (score, cost);
+        }
+
+        /// <summary>The size of the model saved as an ML.NET .zip, in bytes.</summary>
+        public double ModelBytes(ITransformer model)
+        {
+            using var stream = new MemoryStream();
+            new MLContext(_seed).Model.Save(model, InputSchema, stream);
+            return stream.Length;
+        }
+
+        /// <summary>Microseconds per row to score <paramref name="rows"/>.</summary>
+        public double MicrosecondsPerRow(ITransformer model, IReadOnlyList<int> rows)
+        {
+            var watch = Stopwatch.StartNew();
+            Predict(model, rows);
+            return watch.Elapsed.TotalMicroseconds / Math.Max(1, rows.Count);
         }
 
         public ITransformer Fit(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyList<int> rows)

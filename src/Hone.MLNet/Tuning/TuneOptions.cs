@@ -58,6 +58,20 @@ public sealed class TuneOptions
     /// <value>0.</value>
     public int Seed { get; init; }
 
+    /// <summary>A cost tuned against the metric: the study gets two objectives (the metric, the cost minimised).</summary>
+    /// <value><see cref="Tuning.SecondObjective.None"/>.</value>
+    /// <remarks>
+    /// The result's <see cref="TuneResult.ParetoFront"/> lists the trade-offs; the one refit and tested is the best metric
+    /// among those whose cost is at most <see cref="MaxSecondObjective"/> when it is set, otherwise the knee: the Pareto
+    /// trial closest to the ideal point once each objective is scaled to [0, 1] over the Pareto set. The default pruner
+    /// is then a <see cref="DominancePruner"/> on the (metric, cost) of each fold.
+    /// </remarks>
+    public SecondObjective SecondObjective { get; init; }
+
+    /// <summary>The largest acceptable <see cref="SecondObjective"/> value for the configuration chosen from the Pareto set (bytes, µs per row or seconds).</summary>
+    /// <value>Null: the knee of the Pareto set.</value>
+    public double? MaxSecondObjective { get; init; }
+
     /// <summary>The sampler.</summary>
     /// <value>Null: the <see cref="Hone.Samplers.Auto.AutoSampler"/> seeded from <see cref="Seed"/>.</value>
     public ISampler? Sampler { get; init; }
@@ -160,6 +174,18 @@ public sealed class TuneOptions
         if (SearchSpaces?.FirstOrDefault(s => s.Task != Task) is { } wrong)
         {
             errors.Add($"Search space {wrong.Name} is for task {wrong.Task.ShortName()}, not {Task.ShortName()}.");
+        }
+
+        if (!Enum.IsDefined(SecondObjective))
+        {
+            errors.Add($"SecondObjective {(int)SecondObjective} is not none, size, latency or train-time.");
+        }
+
+        if (MaxSecondObjective is { } max && (!(max > 0) || !double.IsFinite(max) || SecondObjective == SecondObjective.None))
+        {
+            errors.Add(SecondObjective == SecondObjective.None
+                ? "MaxSecondObjective needs a SecondObjective."
+                : $"MaxSecondObjective must be a positive number, got {max}.");
         }
 
         if (errors.Count > 0)

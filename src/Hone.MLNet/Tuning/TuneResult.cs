@@ -117,6 +117,21 @@ public sealed class TuneResult
     /// <summary>Time of the final refit.</summary>
     public required TimeSpan RefitElapsed { get; init; }
 
+    /// <summary>The cost tuned against the metric, or <see cref="Tuning.SecondObjective.None"/>.</summary>
+    public SecondObjective SecondObjective { get; init; }
+
+    /// <summary>With a second objective, the Pareto set of the study, best metric first; empty otherwise.</summary>
+    public IReadOnlyList<ParetoPoint> ParetoFront { get; init; } = [];
+
+    /// <summary>The chosen trade-off's cross-validated second objective (null without one).</summary>
+    public double? BestCost { get; init; }
+
+    /// <summary>The refit model's second objective: its saved size, its test latency per row, or its refit time (null without one).</summary>
+    public double? RefitCost { get; init; }
+
+    /// <summary>The limit the trade-off was chosen under (<see cref="TuneOptions.MaxSecondObjective"/>), or null for the knee.</summary>
+    public double? MaxSecondObjective { get; init; }
+
     /// <summary>Wall time of the whole run (checks, trials, default scoring, refit, test).</summary>
     public required TimeSpan Elapsed { get; init; }
 
@@ -186,6 +201,18 @@ public sealed class TuneResult
                 ["failed"] = TrialsFailed,
                 ["pruning_time_saved_seconds"] = Math.Round(PruningTimeSaved.TotalSeconds, 3),
             },
+            ["second_objective"] = SecondObjective == SecondObjective.None ? null : new JsonObject
+            {
+                ["name"] = SecondObjective.ShortName(),
+                ["unit"] = SecondObjective.Unit(),
+                ["rule"] = MaxSecondObjective is { } max ? $"best {Metric.ShortName()} with cost <= {max}" : "knee",
+                ["chosen_cv_cost"] = BestCost is { } bc ? Finite(bc) : null,
+                ["refit_cost"] = RefitCost is { } rc ? Finite(rc) : null,
+                ["pareto"] = new JsonArray(ParetoFront.Select(p => (JsonNode?)new JsonObject
+                {
+                    ["trial"] = p.TrialNumber, ["trainer"] = p.Trainer, ["metric"] = Finite(p.Metric), ["cost"] = Finite(p.Cost),
+                }).ToArray()),
+            },
             ["seconds"] = new JsonObject
             {
                 ["tuning"] = Math.Round(TuningElapsed.TotalSeconds, 3),
@@ -207,7 +234,27 @@ public sealed class TuneResult
         Line($"Trials: {TrialsRun} run, {TrialsComplete} complete, {TrialsPruned} pruned, {TrialsFailed} failed; tuning took {TuningElapsed.TotalSeconds:0.0} s, " +
              $"and pruning saved an estimated {PruningTimeSaved.TotalSeconds:0.0} s (the pruned trials' remaining folds at their mean fold time)");
         Line("");
-        Line($"Best trial #{BestTrialNumber}: {BestTrainer}");
+        if (SecondObjective != SecondObjective.None)
+        {
+            var unit = SecondObjective.Unit();
+            Line($"Pareto set of {m} against {SecondObjective.ShortName()} ({unit}, minimised), {ParetoFront.Count} trial(s):");
+            foreach (var p in ParetoFront)
+            {
+                Line($"  {(p.TrialNumber == BestTrialNumber ? "*" : " ")} trial #{p.TrialNumber,-4} {p.Trainer,-28} {m} {F(p.Metric)}   {SecondObjective.ShortName()} {C(p.Cost)} {unit}");
+            }
+
+            Line(MaxSecondObjective is { } max
+                ? $"Chosen (*): the best {m} with {SecondObjective.ShortName()} ≤ {C(max)} {unit} (the cheapest if none is)"
+                : $"Chosen (*): the knee, the Pareto trial nearest the ideal point with both objectives scaled to [0, 1] over the set");
+            if (RefitCost is { } rc)
+            {
+                Line($"Refit model's {SecondObjective.ShortName()}: {C(rc)} {unit}");
+            }
+
+            Line("");
+        }
+
+        Line($"{(SecondObjective == SecondObjective.None ? "Best" : "Chosen")} trial #{BestTrialNumber}: {BestTrainer}");
         foreach (var (name, value) in BestParameters)
         {
             var defaultValue = DefaultParameters.TryGetValue(name, out var d) ? TrainerSearchSpace.Format(d) : "?";
@@ -238,6 +285,8 @@ public sealed class TuneResult
     }
 
     private static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    private static string C(double v) => v.ToString(v >= 100 ? "0" : "0.###", CultureInfo.InvariantCulture);
 
     private static string P(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0000", CultureInfo.InvariantCulture);
 

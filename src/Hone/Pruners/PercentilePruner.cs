@@ -53,17 +53,8 @@ public sealed class PercentilePruner : IPruner
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trial);
         var completed = study.GetTrials(TrialState.Complete);
-        if (completed.Count == 0 || completed.Count < _startupTrials)
-        {
-            return false;
-        }
-
-        if (PrunerMath.LastStep(trial) is not { } step || step < _warmupSteps)
-        {
-            return false;
-        }
-
-        if (!PrunerMath.IsFirstInIntervalStep(step, trial.IntermediateValues.Keys, _warmupSteps, _intervalSteps))
+        if (PrunerMath.LastStep(trial) is not { } step
+            || !PrunerMath.DecisionDue(completed.Count, _startupTrials, step, trial.IntermediateValues.Keys, _warmupSteps, _intervalSteps))
         {
             return false;
         }

@@ -44,6 +44,15 @@ internal static class PrunerMath
     }
 
     /// <summary>
+    /// The gate shared by the median-style pruners (Optuna's semantics): a decision is due only once the study has at
+    /// least one and at least <paramref name="startupTrials"/> complete trials, the trial's latest step
+    /// <paramref name="step"/> is past the warm-up, and it is the first reported step of its check interval.
+    /// </summary>
+    public static bool DecisionDue(int completed, int startupTrials, int step, IEnumerable<int> reportedSteps, int warmupSteps, int intervalSteps) =>
+        completed > 0 && completed >= startupTrials && step >= warmupSteps
+        && IsFirstInIntervalStep(step, reportedSteps, warmupSteps, intervalSteps);
+
+    /// <summary>
     /// Whether <paramref name="step"/> is the first reported step at or after the latest pruning check point
     /// (warm-up steps + k × interval): a check postponed because no value was reported at the check point
     /// happens at the next reported step, and only once (Optuna's rule).

@@ -14,6 +14,7 @@ public sealed class FixedTrial : Trial
     private readonly Dictionary<string, object?> _params = [];
     private readonly Dictionary<string, Distribution> _distributions = [];
     private readonly Dictionary<string, JsonElement> _userAttrs = [];
+    private readonly Dictionary<int, IReadOnlyList<double>> _vectors = [];
     private readonly SortedDictionary<int, double> _intermediate = [];
 
     /// <summary>Creates a trial that answers from <paramref name="parameters"/>.</summary>
@@ -45,6 +46,18 @@ public sealed class FixedTrial : Trial
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         _intermediate[step] = value;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>A fixed trial has no study: the vector is kept in <see cref="IntermediateVectors"/>, whatever its length.</remarks>
+    public override void Report(IReadOnlyList<double> values, int step)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        _vectors.TryAdd(step, [.. values]);
+    }
+
+    /// <summary>The vectors reported with <see cref="Report(IReadOnlyList{double}, int)"/>, by step.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<double>> IntermediateVectors => _vectors;
 
     /// <summary>Always false: a fixed trial is never pruned.</summary>
     public override bool ShouldPrune() => false;

@@ -75,8 +75,15 @@ public sealed record FrozenTrial
     /// <summary>Each parameter as the objective saw it (double, int, or the choice itself).</summary>
     public IReadOnlyDictionary<string, object?> Params => _params ??= BuildParams();
 
-    /// <summary>Values reported with <see cref="Trial.Report"/>, by step.</summary>
+    /// <summary>Values reported with <see cref="Trial.Report(double, int)"/>, by step.</summary>
     public IReadOnlyDictionary<int, double> IntermediateValues { get; init; } = NoIntermediate;
+
+    /// <summary>
+    /// The vectors reported with <see cref="Trial.Report(IReadOnlyList{double}, int)"/> in a study with several objectives,
+    /// by step in ascending order; empty for a single-objective trial, whose values are in <see cref="IntermediateValues"/>.
+    /// </summary>
+    /// <remarks>Read from the trial's system attributes on each call (see docs/core.md, "Pruning with several objectives", for the storage format), so the record keeps no cache that would affect its equality.</remarks>
+    public IReadOnlyDictionary<int, IReadOnlyList<double>> IntermediateVectors => IntermediateVectorAttributes.Read(SystemAttrs);
 
     /// <summary>Attributes set by the user.</summary>
     public IReadOnlyDictionary<string, JsonElement> UserAttrs { get; init; } = NoAttrs;
@@ -91,6 +98,30 @@ public sealed record FrozenTrial
     /// </summary>
     /// <remarks>Read from the attribute on each call (a walk over an already parsed JSON array), so the record keeps no cache that would affect its equality.</remarks>
     public IReadOnlyList<double>? Constraints => ReadConstraints(SystemAttrs);
+
+    /// <summary>
+    /// The names of the trial's constraints, aligned with <see cref="Constraints"/> (from the <c>constraint_names</c>
+    /// system attribute Hone writes beside Optuna's <c>constraints</c>), or null when they are not known, e.g. for a
+    /// trial whose constraints Optuna's <c>constraints_func</c> computed.
+    /// </summary>
+    public IReadOnlyList<string>? ConstraintNames
+    {
+        get
+        {
+            if (!SystemAttrs.TryGetValue(ConstraintNamesKey, out var json) || json.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var names = new List<string>(json.GetArrayLength());
+            foreach (var item in json.EnumerateArray())
+            {
+                names.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.ToString());
+            }
+
+            return names;
+        }
+    }
 
     /// <summary>Whether every constraint value is ≤ 0; true for a trial without constraints.</summary>
     public bool IsFeasible => ConstraintViolation <= 0;

@@ -114,7 +114,7 @@ internal sealed class LiveTrial : Trial
         if (_study.IsMultiObjective)
         {
             throw new InvalidOperationException(
-                $"Trial.Report is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives.");
+                $"Trial.Report(value, step) is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives: report one value per objective with Report(values, step).");
         }
 
         if (step < 0)
@@ -141,14 +141,57 @@ internal sealed class LiveTrial : Trial
         _snapshot = null;
     }
 
-    public override bool ShouldPrune()
+    public override void Report(IReadOnlyList<double> values, int step)
     {
-        if (_study.IsMultiObjective)
+        ArgumentNullException.ThrowIfNull(values);
+        if (!_study.IsMultiObjective)
         {
             throw new InvalidOperationException(
-                $"Trial.ShouldPrune is for single-objective studies; study \"{_study.Name}\" has {_study.Directions.Count} objectives.");
+                $"Trial.Report with a list of values is for studies with several objectives; study \"{_study.Name}\" has one. Use Report(value, step).");
         }
 
+        if (values.Count != _study.Directions.Count)
+        {
+            throw new ArgumentException(
+                $"Trial.Report got {values.Count} values at step {step}; study \"{_study.Name}\" has {_study.Directions.Count} objectives, so it needs one value per objective.",
+                nameof(values));
+        }
+
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Trial.Report needs a step of 0 or more.");
+        }
+
+        var key = IntermediateVectorAttributes.Key(step);
+        if (HasSystemAttr(key))
+        {
+            return;
+        }
+
+        var json = IntermediateVectorAttributes.ToJson(values);
+        try
+        {
+            _study.Storage.SetTrialSystemAttr(TrialId, key, json);
+        }
+        catch (TrialFinishedException) when (FinalState is null)
+        {
+            MarkFinishedElsewhere();
+            throw;
+        }
+
+        NoteSystemAttr(key, json);
+    }
+
+    private bool HasSystemAttr(string key)
+    {
+        lock (_systemAttrsGate)
+        {
+            return ((IReadOnlyDictionary<string, JsonElement>?)_systemAttrs ?? _start.SystemAttrs).ContainsKey(key);
+        }
+    }
+
+    public override bool ShouldPrune()
+    {
         if (IsFinishedElsewhere)
         {
             return true;

@@ -104,8 +104,23 @@ public abstract class Trial
     /// <see cref="Pruners.MedianPruner"/> ignores it in other trials. A second report for the same step is ignored.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The step is negative.</exception>
-    /// <exception cref="InvalidOperationException">The study has more than one objective.</exception>
+    /// <exception cref="InvalidOperationException">The study has more than one objective (use <see cref="Report(IReadOnlyList{double}, int)"/>).</exception>
     public abstract void Report(double value, int step);
+
+    /// <summary>
+    /// Records the intermediate values of every objective at a step, in a study with several objectives, for a pruner
+    /// that judges vectors (<see cref="Pruners.DominancePruner"/>). Optuna has no counterpart: it cannot prune a
+    /// multi-objective study.
+    /// </summary>
+    /// <remarks>
+    /// One value per objective, in the study's order of directions. Any double is accepted, as for
+    /// <see cref="Report(double, int)"/>; a second report for the same step is ignored. Stored as a trial system
+    /// attribute per step (<c>intermediate_values:STEP</c>), readable as <see cref="FrozenTrial.IntermediateVectors"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The step is negative.</exception>
+    /// <exception cref="ArgumentException">The number of values is not the study's number of objectives.</exception>
+    /// <exception cref="InvalidOperationException">The study has one objective (use <see cref="Report(double, int)"/>).</exception>
+    public abstract void Report(IReadOnlyList<double> values, int step);
 
     /// <summary>Whether the study's pruner says this trial should stop now; if so, throw <see cref="TrialPrunedException"/>.</summary>
     /// <remarks>Also true once the trial was finished elsewhere (see <see cref="FinishedElsewhere"/>).</remarks>

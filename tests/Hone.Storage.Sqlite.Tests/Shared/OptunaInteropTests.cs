@@ -96,6 +96,58 @@ public abstract class OptunaInteropTests
         Assert.All(study.BestTrials, t => Assert.True(t.IsFeasible));
     }
 
+    /// <summary>Optuna 3.1's multi-objective TPE continuing a study whose trials reported vectors and were pruned by Hone.</summary>
+    private const string MotpeScript = """
+        import sys, warnings, optuna
+        warnings.filterwarnings("ignore")
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+        storage = optuna.storages.RDBStorage(sys.argv[1], skip_compatibility_check=True)
+        study = optuna.load_study(study_name=sys.argv[2], storage=storage, sampler=optuna.samplers.TPESampler(seed=1, n_startup_trials=2))
+        study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1) ** 2), n_trials=4)
+        print("ok")
+        """;
+
+    [OptunaFact]
+    public void VectorReports_AndMultiObjectivePruning_LoadInOptuna_WhichContinuesTheStudy()
+    {
+        var (url, pythonUrl) = NewDatabase();
+        using (var study = Study.Create(new StudyOptions
+        {
+            Name = "mo-prune", StorageUrl = url, Directions = [StudyDirection.Minimize, StudyDirection.Minimize],
+            Sampler = new Hone.Samplers.Tpe.TpeSampler(new() { Seed = 1, StartupTrials = 3 }),
+            Pruner = new Hone.Pruners.DominancePruner(new() { StartupTrials = 2 }),
+        }))
+        {
+            study.Optimize(t =>
+            {
+                var x = t.SuggestFloat("x", 0, 1);
+                t.Report([x, double.NaN], 0);
+                for (var step = 1; step < 4; step++)
+                {
+                    t.Report([x + (1.0 / step), 2 - x + (1.0 / step)], step);
+                    if (t.ShouldPrune())
+                    {
+                        throw new TrialPrunedException();
+                    }
+                }
+
+                return [x, 1 - (x * x)];
+            }, new OptimizeOptions { Trials = 8 });
+        }
+
+        using var doc = JsonDocument.Parse(Python.Run(DumpScript, pythonUrl, "mo-prune"));
+        var first = doc.RootElement.GetProperty("trials")[0];
+        var step0 = first.GetProperty("system_attrs").GetProperty("intermediate_values:0");
+        Assert.Equal("NaN", step0[1].GetString());
+        Assert.Equal(4, first.GetProperty("system_attrs").EnumerateObject().Count(p => p.Name.StartsWith("intermediate_values:", StringComparison.Ordinal)));
+        Assert.Empty(first.GetProperty("intermediate").EnumerateObject());
+
+        Assert.Equal("ok", Python.Run(MotpeScript, pythonUrl, "mo-prune").Trim());
+        using var reloaded = Study.Load("mo-prune", url);
+        Assert.Equal(12, reloaded.Trials.Count);
+        Assert.True(double.IsNaN(reloaded.Trials[0].IntermediateVectors[0][1]));
+    }
+
     [OptunaFact]
     public void Optuna_ReadsEverythingHoneWrote()
     {

@@ -25,6 +25,7 @@ internal sealed class ObservationHistory
 
     private readonly Lock _gate = new();
     private readonly bool _maximize;
+    private readonly double[] _signs;
     private readonly Dictionary<string, double[]> _columns = new(StringComparer.Ordinal);
     private readonly HashSet<int> _handledAhead = [];
 
@@ -36,6 +37,7 @@ internal sealed class ObservationHistory
     private int[] _numbers = new int[InitialCapacity];
     private double[] _stepKeys = new double[InitialCapacity];
     private double[] _values = new double[InitialCapacity];
+    private double[]?[] _objectives = [];
     private int[] _order = new int[InitialCapacity];
     private long _version;
 
@@ -45,10 +47,29 @@ internal sealed class ObservationHistory
     private TpeSearchSpace? _groupSpace;
     private Split? _split;
 
+    /// <summary>A history for a study with one objective.</summary>
     public ObservationHistory(StudyDirection direction)
+        : this([direction])
     {
-        _maximize = direction == StudyDirection.Maximize;
     }
+
+    /// <summary>A history for a study with these objective directions (one for TPE, several for multi-objective TPE).</summary>
+    public ObservationHistory(IReadOnlyList<StudyDirection> directions)
+    {
+        _maximize = directions.Count == 1 && directions[0] == StudyDirection.Maximize;
+        _signs = new double[directions.Count];
+        for (var k = 0; k < _signs.Length; k++)
+        {
+            _signs[k] = directions[k] == StudyDirection.Maximize ? -1 : 1;
+        }
+
+        if (_signs.Length > 1)
+        {
+            _objectives = new double[]?[InitialCapacity];
+        }
+    }
+
+    private bool IsMultiObjective => _signs.Length > 1;
 
     /// <summary>Reads the trials that changed since the last call and returns a consistent view of the history.</summary>
     public HistoryView Refresh(Study study) => Refresh(study.GetTrials());
@@ -133,15 +154,33 @@ internal sealed class ObservationHistory
             }
         }
 
-        var cut = TieAwareCut(ranked, nBelow);
-        var below = ranked[..cut];
+        double[]? belowWeights = null;
+        int[] below;
+        if (IsMultiObjective)
+        {
+            (below, belowWeights) = MultiObjectiveBelow(ranked, nBelow);
+        }
+        else
+        {
+            below = ranked[..TieAwareCut(ranked, nBelow)];
+        }
+
+        var cut = below.Length;
         var isBelow = new bool[count];
         foreach (var obs in below)
         {
             isBelow[obs] = true;
         }
 
-        Array.Sort(below);
+        if (belowWeights is null)
+        {
+            Array.Sort(below);
+        }
+        else
+        {
+            Array.Sort(below, belowWeights);
+        }
+
         var above = new int[count - cut];
         var a = 0;
         for (var i = 0; i < count; i++)
@@ -152,7 +191,65 @@ internal sealed class ObservationHistory
             }
         }
 
-        return new Split(version, count, nBelow, below, above);
+        return new Split(version, count, nBelow, below, above, belowWeights);
+    }
+
+    /// <summary>
+    /// Multi-objective TPE's good set (Ozaki et al. 2020): when the complete feasible observations (ranked first) are
+    /// more than <paramref name="nBelow"/>, the best of them by non-domination rank and hypervolume subset selection;
+    /// otherwise all of them and the next in the ranking (pruned, then infeasible by violation). Each good complete
+    /// feasible observation weighs its hypervolume contribution within the good set; any other good one a tiny weight,
+    /// as in Optuna 3.1.
+    /// </summary>
+    private (int[] Below, double[] Weights) MultiObjectiveBelow(int[] ranked, int nBelow)
+    {
+        var complete = 0;
+        while (complete < ranked.Length && _stepKeys[ranked[complete]] == double.NegativeInfinity)
+        {
+            complete++;
+        }
+
+        int[] below;
+        if (nBelow >= complete)
+        {
+            below = ranked[..nBelow];
+        }
+        else
+        {
+            var points = new double[complete][];
+            for (var i = 0; i < complete; i++)
+            {
+                points[i] = _objectives[ranked[i]]!;
+            }
+
+            var chosen = MultiObjectiveSelection.SelectGood(points, nBelow);
+            below = new int[chosen.Length];
+            for (var i = 0; i < chosen.Length; i++)
+            {
+                below[i] = ranked[chosen[i]];
+            }
+        }
+
+        var weights = new double[below.Length];
+        Array.Fill(weights, MultiObjectiveSelection.Epsilon);
+        var good = new List<double[]>(below.Length);
+        var goodAt = new List<int>(below.Length);
+        for (var i = 0; i < below.Length; i++)
+        {
+            if (_stepKeys[below[i]] == double.NegativeInfinity)
+            {
+                good.Add(_objectives[below[i]]!);
+                goodAt.Add(i);
+            }
+        }
+
+        var hvWeights = MultiObjectiveSelection.Weights(good);
+        for (var i = 0; i < goodAt.Count; i++)
+        {
+            weights[goodAt[i]] = hvWeights[i];
+        }
+
+        return (below, weights);
     }
 
     /// <summary>
@@ -257,8 +354,39 @@ internal sealed class ObservationHistory
     {
         double stepKey;
         double value;
+        double[]? objectives = null;
         switch (t.State)
         {
+            case TrialState.Complete when IsMultiObjective:
+                if (t.Values is not { } vector || vector.Count != _signs.Length)
+                {
+                    return;
+                }
+
+                objectives = new double[_signs.Length];
+                for (var k = 0; k < objectives.Length; k++)
+                {
+                    objectives[k] = _signs[k] * vector[k];
+                    if (double.IsNaN(objectives[k]))
+                    {
+                        return;
+                    }
+                }
+
+                stepKey = double.NegativeInfinity;
+                value = 0;
+                break;
+            case TrialState.Pruned when IsMultiObjective:
+                // Ranked after every complete trial, deeper ones first; a vector of intermediate values has no order to
+                // rank pruned trials by within a step, so they tie there (older first).
+                stepKey = 1;
+                foreach (var s in t.IntermediateVectors.Keys)
+                {
+                    stepKey = Math.Min(stepKey, -s);
+                }
+
+                value = 0;
+                break;
             case TrialState.Complete when t.Values is { Count: 1 } values:
                 stepKey = double.NegativeInfinity;
                 value = values[0];
@@ -307,6 +435,11 @@ internal sealed class ObservationHistory
         _numbers[index] = t.Number;
         _stepKeys[index] = stepKey;
         _values[index] = value;
+        if (IsMultiObjective)
+        {
+            _objectives[index] = objectives;
+        }
+
         foreach (var (name, x) in t.InternalParams)
         {
             if (!_columns.TryGetValue(name, out var column))
@@ -446,6 +579,10 @@ internal sealed class ObservationHistory
         Array.Resize(ref _stepKeys, capacity);
         Array.Resize(ref _values, capacity);
         Array.Resize(ref _order, capacity);
+        if (IsMultiObjective)
+        {
+            Array.Resize(ref _objectives, capacity);
+        }
         foreach (var name in _columns.Keys.ToArray())
         {
             // A new array, so views holding the old one keep reading consistent data.
@@ -461,7 +598,8 @@ internal sealed class ObservationHistory
     /// The best observations (Below) and the others (Above), each in chronological order; Requested is the size
     /// gamma asked for, which Below differs from when a tie crosses the boundary.
     /// </summary>
-    internal sealed record Split(long Version, int Count, int Requested, int[] Below, int[] Above);
+    /// <remarks>BelowWeights, for a multi-objective study, are the weights of the Below observations in l(x) (null: the sampler's weights function).</remarks>
+    internal sealed record Split(long Version, int Count, int Requested, int[] Below, int[] Above, double[]? BelowWeights);
 }
 
 /// <summary>A consistent view of an <see cref="ObservationHistory"/>: its first <see cref="Count"/> observations and the trials running at the time.</summary>

@@ -34,7 +34,11 @@ namespace Hone.Samplers.Tpe;
 /// <para>The sampler learns from <see cref="Study.GetTrialsForSampling(FrozenTrial)"/>: when the study's pruner splits
 /// trials into groups (<see cref="Pruners.ISamplingPartitioner"/>, Hyperband's brackets), only from the group of the trial
 /// it samples for, so TPE + Hyperband is BOHB (Falkner et al. 2018).</para>
-/// <para>Multi-objective studies are sampled by <see cref="TpeSamplerOptions.IndependentSampler"/> throughout.</para>
+/// <para>A study with several objectives gets multi-objective TPE (MOTPE; Ozaki et al., GECCO 2020 and JAIR 2022):
+/// the good set is filled by non-domination rank, and the rank that does not fit whole is cut by greedy hypervolume
+/// subset selection; each good trial weighs in l(x) by its hypervolume contribution within the good set. Pruned trials
+/// rank after every complete one (Optuna 3.1 drops them), infeasible ones last by violation; constant liar is not
+/// used. This is Optuna 3.1's <c>TPESampler</c> on a multi-objective study, plus the pruned trials.</para>
 /// </remarks>
 public sealed class TpeSampler : ISampler
 {
@@ -81,11 +85,6 @@ public sealed class TpeSampler : ISampler
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
     {
         ArgumentNullException.ThrowIfNull(study);
-        if (study.IsMultiObjective)
-        {
-            return _independent.InferRelativeSearchSpace(study, trial);
-        }
-
         var (history, view) = HistoryFor(study, trial);
         if (view.Count < _startupTrials)
         {
@@ -135,11 +134,6 @@ public sealed class TpeSampler : ISampler
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(distribution);
-        if (study.IsMultiObjective)
-        {
-            return _independent.SampleIndependent(study, trial, name, distribution);
-        }
-
         var (history, view) = HistoryFor(study, trial);
         if (view.Count < _startupTrials || distribution.IsSingle)
         {
@@ -166,7 +160,7 @@ public sealed class TpeSampler : ISampler
         var trials = study.GetTrialsForSampling(trial, out var partition);
         var history = _histories
             .GetValue(study, static _ => new ConcurrentDictionary<int, ObservationHistory>())
-            .GetOrAdd(partition ?? -1, static (_, s) => new ObservationHistory(s.Direction), study);
+            .GetOrAdd(partition ?? -1, static (_, s) => new ObservationHistory(s.Directions), study);
         return (history, history.Refresh(trials));
     }
 
@@ -190,9 +184,9 @@ public sealed class TpeSampler : ISampler
         }
 
         var below = Gather(dims, columns, split.Below, null, trialNumber);
-        var above = Gather(dims, columns, split.Above, _constantLiar ? view.Running : null, trialNumber);
+        var above = Gather(dims, columns, split.Above, _constantLiar && split.BelowWeights is null ? view.Running : null, trialNumber);
 
-        var l = new ParzenEstimator(dims, below.Values, Weights(below.Count), _settings);
+        var l = new ParzenEstimator(dims, below.Values, BelowWeights(split, below), _settings);
         var g = new ParzenEstimator(dims, above.Values, Weights(above.Count), _settings);
 
         var candidates = new double[_eiCandidates * d];
@@ -232,9 +226,11 @@ public sealed class TpeSampler : ISampler
         }
 
         var kept = new int[indices.Length];
+        var keptAt = new int[indices.Length];
         var count = 0;
-        foreach (var obs in indices)
+        for (var at = 0; at < indices.Length; at++)
         {
+            var obs = indices[at];
             var ok = true;
             for (var p = 0; p < d && ok; p++)
             {
@@ -243,6 +239,7 @@ public sealed class TpeSampler : ISampler
 
             if (ok)
             {
+                keptAt[count] = at;
                 kept[count++] = obs;
             }
         }
@@ -293,7 +290,24 @@ public sealed class TpeSampler : ISampler
             values[p] = v;
         }
 
-        return new Observations(total, values);
+        return new Observations(total, values, keptAt[..count]);
+    }
+
+    /// <summary>The weights of the good observations in l(x): multi-objective TPE's hypervolume weights for the ones kept, or the weights function's.</summary>
+    private double[] BelowWeights(ObservationHistory.Split split, Observations below)
+    {
+        if (split.BelowWeights is not { } all)
+        {
+            return Weights(below.Count);
+        }
+
+        var w = new double[below.Count];
+        for (var i = 0; i < w.Length; i++)
+        {
+            w[i] = all[below.Positions[i]];
+        }
+
+        return w;
     }
 
     private double[] Weights(int n)
@@ -325,5 +339,6 @@ public sealed class TpeSampler : ISampler
         return w.Length == n ? w : w[..n];
     }
 
-    private readonly record struct Observations(int Count, double[][] Values);
+    /// <summary>Observations in kernel space; Positions are the kept ones' places in the index list they were gathered from.</summary>
+    private readonly record struct Observations(int Count, double[][] Values, int[] Positions);
 }

@@ -34,7 +34,7 @@ public sealed class TpeSamplerOptions
     /// Whether running trials count as observations with the worst possible value, so that parallel workers do
     /// not propose the same point.
     /// </summary>
-    /// <value>False. Ignored for multi-objective studies.</value>
+    /// <value>False. Not used for multi-objective studies (as in Optuna 3.1).</value>
     public bool ConstantLiar { get; init; }
 
     /// <summary>Whether each estimator has a prior component: a wide kernel centred on the search space (uniform for categoricals).</summary>
@@ -75,7 +75,7 @@ public sealed class TpeSamplerOptions
     /// <value><see cref="DefaultWeights"/>: all 1 up to 25 observations, then a ramp from 1/n to 1 for the older ones and 1 for the newest 25.</value>
     public Func<int, double[]> Weights { get; init; } = DefaultWeights;
 
-    /// <summary>The sampler used during the startup trials (and for multi-objective studies).</summary>
+    /// <summary>The sampler used during the startup trials.</summary>
     /// <value>Null: a <see cref="RandomSampler"/> with <see cref="Seed"/>.</value>
     public ISampler? IndependentSampler { get; init; }
 

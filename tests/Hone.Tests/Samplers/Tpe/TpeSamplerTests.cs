@@ -391,18 +391,6 @@ public class TpeSamplerTests
     }
 
     [Fact]
-    public void MultiObjective_FallsBackToTheIndependentSampler()
-    {
-        var study = Study.Create(new StudyOptions
-        {
-            Directions = [StudyDirection.Minimize, StudyDirection.Maximize],
-            Sampler = new TpeSampler(new() { Seed = 1 }),
-        });
-        study.Optimize(t => { var x = t.SuggestFloat("x", 0, 1); return [x, x * x]; }, new OptimizeOptions { Trials = 30 });
-        Assert.Equal(30, study.GetTrials(TrialState.Complete).Count);
-    }
-
-    [Fact]
     public void ParallelWorkers_WithConstantLiar_CompleteAndStayInRange()
     {
         var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(new() { Seed = 6, ConstantLiar = true, StartupTrials = 4 }) });

@@ -56,6 +56,25 @@ public sealed class MetricsPortTests : IDisposable
     }
 
     [Fact]
+    public async Task Dashboard_MetricsPort_ServesTheStorageTimesOfItsReads()
+    {
+        using (var study = Hone.Studies.Study.Create(new Hone.Studies.StudyOptions { Name = "d", StorageUrl = _dir.StorageUrl }))
+        {
+            study.Optimize(t => t.SuggestFloat("x", 0, 1), new Hone.Studies.OptimizeOptions { Trials = 3 });
+        }
+
+        var port = FreePort();
+        using var stop = new CancellationTokenSource();
+        var dashboard = CliRunner.RunAsync(["dashboard", "--storage", _dir.StorageUrl, "--port", "0", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], stop.Token);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await ScrapeUntilAsync(http, port, t => t.Contains("hone_storage_duration_seconds_count", StringComparison.Ordinal), dashboard);
+        Assert.Contains("storage=\"sqlite\"", text, StringComparison.Ordinal);
+        await stop.CancelAsync();
+        var result = await dashboard;
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
     public async Task Worker_MetricsPortInUse_SaysSoInTheFlagsTerms()
     {
         using var taken = new TcpListener(IPAddress.Any, 0);

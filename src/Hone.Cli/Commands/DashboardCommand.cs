@@ -13,10 +13,13 @@ internal static class DashboardCommand
         var host = new Option<string>("--host") { Description = "The address to listen on (default 127.0.0.1, this machine only; any other address needs --token).", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token") { Description = "A secret every request must carry (?token=... in the address, or Authorization: Bearer ...)." };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse writes (study notes)." };
-        var command = new Command("dashboard", "Serve a live web dashboard of the storage's studies: trial table, plots, attributes and notes.") { port, host, token, readOnly };
+        var metricsPort = CommandLineValues.OptionalWholeNumber("--metrics-port", string.Empty, 1, 65535,
+            "Also serve Hone's metrics in Prometheus format at http://HOST:PORT/metrics (every interface).");
+        var command = new Command("dashboard", "Serve a live web dashboard of the storage's studies: trial table, plots, attributes and notes.") { port, host, token, readOnly, metricsPort };
         target.AddTo(command, withStudy: false);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            using var metrics = parse.GetValue(metricsPort) is { } mp ? Running.MetricsEndpoint.Start(mp) : null;
             var storage = target.OpenExisting(parse);
             var options = new DashboardOptions
             {

@@ -16,7 +16,7 @@ sampler: {name: random, seed: 3}
 parameters:
   x: {type: float, low: 0, high: 10}
   y: {type: int, low: 0, high: 5}
-command: ["/bin/echo", "{\"loss\": {x}}"]
+command: ["/bin/echo", "{{\"loss\": {x}}}"]
 trials: 1
 YAML
 cd "$work"
@@ -26,6 +26,7 @@ for _ in $(seq "$rounds"); do
     start=$(date +%s.%N)
     "./$kind/Hone.Cli" optimize sweep.yaml -q >/dev/null
     end=$(date +%s.%N)
+    [ "$(sqlite3 hone.db "SELECT count(*) FROM trials WHERE state = 'COMPLETE'" 2>/dev/null || echo 1)" = 1 ] || { echo "no complete trial" >&2; exit 1; }
     echo "$kind $(echo "$end - $start" | bc)"
   done
 done | sort -k1,1 -k2,2n | awk '{ t[$1] = t[$1] " " $2; n[$1]++; v[$1, n[$1]] = $2 }

@@ -178,9 +178,12 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     /// <summary>Whether an error means the connection or the server went away, so that the transaction can be tried again.</summary>
     private static bool IsConnectionLoss(Exception e) => e switch
     {
+        // 25P02 and 57014: after a command timed out on a cut network, the connection can come back from the pool
+        // still inside the aborted transaction, or its statement cancelled; either way nothing was committed, and
+        // the pool is cleared, so the next attempt runs on a new connection.
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exceptions
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                or PostgresErrorCodes.TooManyConnections,
+                or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.InFailedSqlTransaction or PostgresErrorCodes.QueryCanceled,
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException,
         InvalidOperationException { InnerException: NpgsqlException n } => IsConnectionLoss(n),
         _ => false,

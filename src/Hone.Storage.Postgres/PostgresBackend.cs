@@ -23,7 +23,35 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
         : base(url)
     {
         // One pool per connection string for the whole process: every Study.Load(url) shares it.
-        _source = Sources.GetOrAdd(ConnectionString(url), cs => NpgsqlDataSource.Create(cs));
+        _source = Sources.GetOrAdd(ConnectionString(url), cs =>
+        {
+            // A worker cut off mid-transaction (a network partition) would hold its row locks until the server
+            // noticed the dead connection, stalling every other worker on the study. Hone's transactions never sit
+            // idle for long, so the server may end one that does.
+            var builder = new NpgsqlDataSourceBuilder(cs);
+            builder.UsePhysicalConnectionInitializer(
+                c => InitializeSession(c),
+                async c => await InitializeSessionAsync(c).ConfigureAwait(false));
+            return builder.Build();
+        });
+    }
+
+    /// <summary>The server ends a Hone session left idle inside a transaction for 15 s.</summary>
+    private const string SessionSettings = "SET idle_in_transaction_session_timeout = 15000";
+
+    private static void InitializeSession(NpgsqlConnection connection)
+    {
+        using var command = new NpgsqlCommand(SessionSettings, connection);
+        command.ExecuteNonQuery();
+    }
+
+    private static async Task InitializeSessionAsync(NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand(SessionSettings, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>How many of its last reads' snapshots a storage remembers for <see cref="ChangesSince"/>.</summary>
@@ -182,6 +210,7 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
         // still inside the aborted transaction, or its statement cancelled; either way nothing was committed, and
         // the pool is cleared, so the next attempt runs on a new connection.
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exceptions
+            || p.SqlState == "25P03" // idle_in_transaction_session_timeout ended the session
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.InFailedSqlTransaction or PostgresErrorCodes.QueryCanceled,
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException,

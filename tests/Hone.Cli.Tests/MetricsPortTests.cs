@@ -33,8 +33,10 @@ public sealed class MetricsPortTests : IDisposable
     {
         // Each trial takes 1.5 s: while trial 0 runs the trial and storage metrics are there, and once it has
         // finished (with two trials still to go) it is counted as complete.
-        _dir.Write("sweep.yaml", """
-            study: s
+        // Other tests in this process run studies too, and the meter is process-wide: look at this study's series only.
+        var name = $"metrics-{Guid.NewGuid():N}";
+        _dir.Write("sweep.yaml", $$"""
+            study: {{name}}
             metric: loss
             sampler: {name: random, seed: 3}
             parameters:
@@ -51,13 +53,15 @@ public sealed class MetricsPortTests : IDisposable
         var worker = CliRunner.RunAsync("worker", "--sweep", _dir["sweep.yaml"], "--jobs", "1", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
-        var first = await ScrapeUntilAsync(http, port, text => text.Contains("hone_trials_started", StringComparison.Ordinal), worker);
+        var first = await ScrapeUntilAsync(http, port, text => Series(text, "hone_trials_started", name).Count > 0, worker);
         Assert.Contains("hone_storage_duration_seconds_bucket", first, StringComparison.Ordinal);
         Assert.Contains("operation=\"CreateTrial\"", first, StringComparison.Ordinal);
-        Assert.Contains("hone_suggest_duration_seconds_count", first, StringComparison.Ordinal);
+        Assert.NotEmpty(Series(first, "hone_suggest_duration_seconds_count", name));
 
-        var second = await ScrapeUntilAsync(http, port, text => text.Contains("hone_trials_finished", StringComparison.Ordinal), worker);
-        Assert.Matches("hone_trials_finished(_total)?\\{[^}]*state=\"complete\"[^}]*\\} [1-9]", second);
+        var second = await ScrapeUntilAsync(http, port,
+            text => Series(text, "hone_trials_finished", name).Any(l => l.Contains("state=\"complete\"", StringComparison.Ordinal)), worker);
+        var complete = Series(second, "hone_trials_finished", name).First(l => l.Contains("state=\"complete\"", StringComparison.Ordinal));
+        Assert.True(double.Parse(complete.Split('}')[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 1, complete);
 
         var result = await worker;
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -118,6 +122,10 @@ public sealed class MetricsPortTests : IDisposable
         Assert.Fail($"the metrics never showed what was expected (worker: {(worker.IsCompleted ? worker.Result.ToString() : "running")}); last scrape:\n{last}");
         return last;
     }
+
+    /// <summary>The sample lines of a metric (name, then labels) for one study.</summary>
+    private static List<string> Series(string text, string metric, string study) =>
+        text.Split('\n').Where(l => l.StartsWith(metric, StringComparison.Ordinal) && l.Contains($"study=\"{study}\"", StringComparison.Ordinal)).ToList();
 
     private static int FreePort()
     {

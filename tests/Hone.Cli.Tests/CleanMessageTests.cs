@@ -83,6 +83,13 @@ public sealed class CleanMessageTests : IDisposable
         "tune --data TEXT -n 1 --storage inmemory",
         "tune --data /nonexistent.csv",
         "tune --data IRIS --storage nosuch://x",
+        "tune --data IRIS --time-budget 0",
+        "tune --data IRIS --time-budget soon",
+        "tune --data IRIS --memory-limit lots",
+        "tune --data IRIS --memory-limit 12KB",
+        "tune --data IRIS --cpu-budget -1h",
+        "tune --data IRIS --energy-budget 5bananas",
+        "tune --data IRIS --energy-budget 0Wh",
     ];
 
     [Theory]

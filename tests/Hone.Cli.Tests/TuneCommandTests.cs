@@ -89,6 +89,29 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Tune_TimeBudget_FailsSlowTrialsInTheUsersTerms_CpuBudget_StopsTheRun_CostIsPrinted()
+    {
+        var slow = await CliRunner.RunAsync(
+            "tune", "--data", Data("iris.csv"), "--task", "multiclass", "--trainers", "LbfgsMaximumEntropy", "-n", "2", "--jobs", "1",
+            "--time-budget", "1ms", "--storage", _dir.StorageUrl, "--study-name", "slow", "--out", _dir["slow"]);
+        Assert.True(slow.ExitCode == 3, slow.ToString());
+        Assert.Contains("ran longer than its time limit of 0.001 s", slow.Output + slow.Error, StringComparison.Ordinal);
+        Assert.Contains("--time-budget", slow.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", slow.Output + slow.Error, StringComparison.Ordinal);
+
+        var result = await CliRunner.RunAsync(
+            "tune", "--data", Data("iris.csv"), "--task", "multiclass", "--trainers", "LbfgsMaximumEntropy", "-n", "20", "--jobs", "1",
+            "--cpu-budget", "1ms", "--memory-limit", "64GB", "--storage", _dir.StorageUrl, "--study-name", "budget", "--out", _dir["out"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Stopped starting trials early: the trials used", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Cost of the trials: [\d.]+ s CPU, [\d.]+ Wh \((estimate|measured)", result.Output);
+        Assert.Matches(@"trial 0 LbfgsMaximumEntropy complete .*trial [\d.]+s CPU\)", result.Output);
+        Assert.Single(Study.Load("budget", _dir.StorageUrl).Trials);
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir["out/summary.json"]));
+        Assert.True(summary.RootElement.GetProperty("resources").GetProperty("cpu_seconds").GetDouble() > 0);
+    }
+
+    [Fact]
     public async Task Tune_MissingData_ExitsWithNotFound()
     {
         var result = await CliRunner.RunAsync("tune", "--data", _dir["nope.csv"]);

@@ -182,6 +182,70 @@ internal static class CommandLineValues
         return true;
     }
 
+    /// <summary>A memory size such as <c>512MB</c>, <c>2GB</c> or <c>1.5GiB</c> (MB and GB are binary, as a working set is reported); null when not given.</summary>
+    public static Option<long?> ByteSize(string name, string description) => WithUnit<long>(name, description,
+        unit => unit.ToUpperInvariant() switch
+        {
+            "" or "B" => 1.0,
+            "K" or "KB" or "KIB" => 1024.0,
+            "M" or "MB" or "MIB" => 1048576.0,
+            "G" or "GB" or "GIB" => 1073741824.0,
+            "T" or "TB" or "TIB" => 1099511627776.0,
+            _ => null,
+        },
+        bytes => bytes >= 1048576 && bytes < long.MaxValue ? (long)bytes : null,
+        "is not a memory size of at least 1MB; write e.g. 512MB, 2GB or 1.5GiB");
+
+    /// <summary>An amount of energy in watt-hours, written <c>5Wh</c>, <c>0.2kWh</c>, <c>3000J</c> or a plain number of Wh; null when not given.</summary>
+    public static Option<double?> Energy(string name, string description) => WithUnit<double>(name, description,
+        unit => unit.ToUpperInvariant() switch
+        {
+            "" or "WH" => 1.0,
+            "KWH" => 1000.0,
+            "J" => 1 / 3600.0,
+            "KJ" => 1000 / 3600.0,
+            _ => null,
+        },
+        wh => wh > 0 && double.IsFinite(wh) ? wh : null,
+        "is not a positive amount of energy; write e.g. 5Wh, 0.2kWh or 3000J");
+
+    /// <summary>A positive number followed by a unit; the unit's factor converts it, and <paramref name="accept"/> checks the result.</summary>
+    private static Option<T?> WithUnit<T>(string name, string description, Func<string, double?> factor, Func<double, T?> accept, string problem)
+        where T : struct
+    {
+        var option = new Option<T?>(name) { Description = description };
+        option.CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return null;
+            }
+
+            var text = result.Tokens[0].Value;
+            if (TryParseWithUnit(text, out var n, out var unit) && factor(unit) is { } f && accept(n * f) is { } value)
+            {
+                return value;
+            }
+
+            result.AddError($"{OptionName(result, name)} {Quote(text)} {problem}");
+            return null;
+        };
+        return option;
+    }
+
+    private static bool TryParseWithUnit(string text, out double number, out string unit)
+    {
+        var t = text.Trim();
+        var i = 0;
+        while (i < t.Length && (char.IsAsciiDigit(t[i]) || t[i] == '.'))
+        {
+            i++;
+        }
+
+        unit = t[i..].Trim();
+        return double.TryParse(t.AsSpan(0, i), NumberStyles.Float, CultureInfo.InvariantCulture, out number) && number > 0 && unit.All(char.IsAsciiLetter);
+    }
+
     /// <summary>A number in invariant notation, or an infinity spelt <c>inf</c>, <c>+inf</c>, <c>-inf</c>, <c>Infinity</c>, <c>-Infinity</c>.</summary>
     public static bool TryParseNumber(string text, out double value)
     {

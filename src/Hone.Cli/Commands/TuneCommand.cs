@@ -65,9 +65,15 @@ internal static class TuneCommand
         {
             Description = "With --second-objective: refit the best metric whose cost is at most this (bytes, µs per row or s).",
         };
+        var timeBudget = CommandLineValues.Duration("--time-budget", "Stop and fail a trial that runs longer than this, e.g. 30s or 2m (the reason is recorded).");
+        var memoryLimit = CommandLineValues.ByteSize("--memory-limit",
+            "Stop and fail a trial running while the process uses more memory than this, e.g. 2GB (trials share the process, so with --jobs above 1 the limit is on all of them together).");
+        var cpuBudget = CommandLineValues.Duration("--cpu-budget", "Start no trial once the trials have used this much CPU time in total, e.g. 10m or 2h.");
+        var energyBudget = CommandLineValues.Energy("--energy-budget", "Start no trial once the trials have used this much energy in total, e.g. 5Wh or 0.1kWh (measured with RAPL counters, else estimated).");
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
             data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, output, storage, studyName, force, quiet, second, maxSecond,
+            timeBudget, memoryLimit, cpuBudget, energyBudget,
         };
         tune.SetAction(parse =>
         {
@@ -172,6 +178,10 @@ internal static class TuneCommand
                 Seed = parse.GetValue(seed),
                 Timeout = parse.GetValue(timeout),
                 Parallelism = parse.GetValue(jobs),
+                TrialTimeLimit = parse.GetValue(timeBudget),
+                TrialMemoryLimitBytes = parse.GetValue(memoryLimit),
+                CpuBudget = parse.GetValue(cpuBudget),
+                EnergyBudgetWattHours = parse.GetValue(energyBudget),
                 IgnoreColumns = parse.GetValue(ignore)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 Progress = quietRun ? null : new PlainProgress(context.Output),
                 Storage = store,
@@ -275,7 +285,7 @@ internal static class TuneCommand
             {
                 _shown++;
                 output.WriteLine(FormattableString.Invariant(
-                    $"[{_shown}/{p.TrialsPlanned}] trial {p.TrialNumber} {p.Trainer} {state} {value}  best {best}  ({p.Elapsed.TotalSeconds:0.0}s){(p.FailReason is { } r ? "  " + Output.Messages.Clean(r) : string.Empty)}"));
+                    $"[{_shown}/{p.TrialsPlanned}] trial {p.TrialNumber} {p.Trainer} {state} {value}  best {best}  ({p.Elapsed.TotalSeconds:0.0}s{(p.CpuSeconds is { } cpu ? $", trial {cpu:0.0}s CPU" : string.Empty)}){(p.FailReason is { } r ? "  " + Output.Messages.Clean(r) : string.Empty)}"));
             }
         }
     }

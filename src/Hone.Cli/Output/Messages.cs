@@ -32,6 +32,7 @@ internal static partial class Messages
     /// <summary>Masks passwords and rewrites .NET-isms in any text about to be printed.</summary>
     public static string Clean(string text)
     {
+        text = ExceptionTypePrefix().Replace(text, string.Empty);
         text = UrlPassword().Replace(text, "$1***@");
         text = KeywordPassword().Replace(text, "$1***");
         text = ParameterSuffix().Replace(text, string.Empty);
@@ -51,6 +52,10 @@ internal static partial class Messages
     };
 
     // "password" and "..." are the placeholders of help texts (postgresql://user:password@host), not passwords.
+    // "System.InvalidOperationException: " before a stored fail reason: the message alone says what happened.
+    [GeneratedRegex(@"(?<=^|[\s|(])(?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*Exception: ")]
+    private static partial Regex ExceptionTypePrefix();
+
     [GeneratedRegex(@"(://[^/\s:@]*:)(?!password@)[^@/\s]*@")]
     private static partial Regex UrlPassword();
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Hone.MLNet.Data;
 using Hone.MLNet.Metrics;
+using Hone.MLNet.Resources;
 using Hone.MLNet.SearchSpaces;
 using Hone.MLNet.Statistics;
 using Hone.MLNet.Validation;
@@ -144,7 +145,31 @@ public sealed class MLNetTuner
 
         var trainerNames = spaces.Select(s => s.Name).ToArray();
         var tuning = Stopwatch.StartNew();
+        using var meter = new ResourceMeter(options.WattsPerCore, options.TrialMemoryLimitBytes, TimeSpan.FromMilliseconds(100), RaplCounter.Open());
+        var usage = new RunUsage(options.CpuBudget, options.EnergyBudgetWattHours);
         double[] Objective(Trial trial)
+        {
+            using var lease = meter.Start(options.TrialTimeLimit);
+            try
+            {
+                return Evaluate(trial, lease);
+            }
+            catch (Exception e) when (e is not TrialPrunedException && lease.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var limit = lease.StopReason is { } r && r.StartsWith("it ran", StringComparison.Ordinal)
+                    ? "TrialTimeLimit; --time-budget in hone tune"
+                    : "TrialMemoryLimitBytes; --memory-limit in hone tune";
+                throw new TrialLimitException($"Trial {trial.Number} was stopped: {lease.StopReason} ({limit}).");
+            }
+            finally
+            {
+                var used = lease.Stop();
+                usage.Add(used);
+                trial.SetUserAttr(TrialResources.AttributeKey, used.ToAttribute());
+            }
+        }
+
+        double[] Evaluate(Trial trial, ResourceMeter.Lease lease)
         {
             var space = spaces.Count == 1 ? spaces[0] : spaces.First(s => s.Name == trial.SuggestCategorical("trainer", trainerNames));
             trial.SetUserAttr("trainer", space.Name);
@@ -155,8 +180,9 @@ public sealed class MLNetTuner
             foreach (var fold in folds)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                lease.Token.ThrowIfCancellationRequested();
                 var watch = Stopwatch.StartNew();
-                var (score, cost) = evaluator.ScoreWithCost(space, values, fold, second);
+                var (score, cost) = evaluator.ScoreWithCost(space, values, fold, second, lease.Token);
                 seconds.Add(watch.Elapsed.TotalSeconds);
                 if (!double.IsFinite(score))
                 {
@@ -196,7 +222,14 @@ public sealed class MLNetTuner
             TotalTrials = options.TotalTrials,
             Timeout = options.Timeout,
             Parallelism = options.Parallelism,
-            Callbacks = options.Progress is null ? [] : [(s, t) => options.Progress.Report(ToProgress(s, t, planned, tuning.Elapsed))],
+            Callbacks = [(s, t) =>
+            {
+                options.Progress?.Report(ToProgress(s, t, planned, tuning.Elapsed));
+                if (usage.Exhausted() is not null)
+                {
+                    s.Stop();
+                }
+            }],
         }, cancellationToken);
         var tuningElapsed = tuning.Elapsed;
 
@@ -289,6 +322,7 @@ public sealed class MLNetTuner
             BestCost = twoObjectives && best.Values is { Count: 2 } v ? v[1] : null,
             RefitCost = refitCost,
             MaxSecondObjective = options.MaxSecondObjective,
+            Resources = usage.Totals(meter.EnergyMethod),
             TuningElapsed = tuningElapsed,
             RefitElapsed = refitElapsed,
             Elapsed = total.Elapsed,
@@ -381,7 +415,9 @@ public sealed class MLNetTuner
 
         var trainer = trial.UserAttrs.TryGetValue("trainer", out var t) ? t.GetString() ?? "?" : "?";
         var reason = trial.SystemAttrs.TryGetValue("fail_reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.State == TrialState.Complete ? trial.Values?[0] : null, Math.Max(trial.IntermediateValues.Count, trial.IntermediateVectors.Count), best, elapsed, reason);
+        double? cpu = trial.UserAttrs.TryGetValue(TrialResources.AttributeKey, out var used) && used.ValueKind == JsonValueKind.Object
+            && used.TryGetProperty("cpu_seconds", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null;
+        return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.State == TrialState.Complete ? trial.Values?[0] : null, Math.Max(trial.IntermediateValues.Count, trial.IntermediateVectors.Count), best, elapsed, reason, cpu);
     }
 
     /// <summary>Fits and scores configurations on the folds; each fit gets a fresh MLContext with the run's seed, so a configuration's score does not depend on trial order or parallelism.</summary>
@@ -414,10 +450,11 @@ public sealed class MLNetTuner
             ScoreWithCost(space, values, fold, SecondObjective.None).Score;
 
         /// <summary>The fold's score and the second objective measured on the same fit (0 for none).</summary>
-        public (double Score, double Cost) ScoreWithCost(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold, SecondObjective second)
+        public (double Score, double Cost) ScoreWithCost(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold, SecondObjective second, CancellationToken cancellation = default)
         {
             var (train, valid) = _views[fold.Index];
             var ml = new MLContext(_seed);
+            using var stop = cancellation.Register(() => MLContextCancellation.CancelExecution(ml));
             var fit = Stopwatch.StartNew();
             var model = space.CreateEstimator(ml, values).Fit(train);
             var fitSeconds = fit.Elapsed.TotalSeconds;

@@ -46,6 +46,30 @@ public sealed class TuneOptions
     /// <value>1.</value>
     public int Parallelism { get; init; } = 1;
 
+    /// <summary>A trial that runs longer than this is stopped and recorded as failed, with the reason.</summary>
+    /// <value>Null: no limit.</value>
+    public TimeSpan? TrialTimeLimit { get; init; }
+
+    /// <summary>
+    /// A trial running while the process's working set exceeds this many bytes is stopped and recorded as failed, with
+    /// the reason. Trials share the process, so with <see cref="Parallelism"/> above 1 the limit is on all running trials
+    /// together and every trial running at that moment is stopped.
+    /// </summary>
+    /// <value>Null: no limit.</value>
+    public long? TrialMemoryLimitBytes { get; init; }
+
+    /// <summary>No trial starts once the run's trials have used this much CPU time in total (see <see cref="Resources.TrialResources"/>).</summary>
+    /// <value>Null: no limit.</value>
+    public TimeSpan? CpuBudget { get; init; }
+
+    /// <summary>No trial starts once the run's trials have used this much energy in total, in watt-hours (measured or estimated as <see cref="Resources.TrialResources.EnergyMethod"/> says).</summary>
+    /// <value>Null: no limit.</value>
+    public double? EnergyBudgetWattHours { get; init; }
+
+    /// <summary>The power one busy core draws, in watts, for the energy estimate used where RAPL counters are not readable.</summary>
+    /// <value>12 W: the Green Algorithms calculator's figure for an unspecified CPU core (Lannelongue et al. 2021).</value>
+    public double WattsPerCore { get; init; } = 12;
+
     /// <summary>How a trial is scored on the tuning rows.</summary>
     /// <value>Null: stratified 5-fold for classification, 5-fold for regression.</value>
     public ValidationStrategy? Validation { get; init; }
@@ -186,6 +210,31 @@ public sealed class TuneOptions
             errors.Add(SecondObjective == SecondObjective.None
                 ? "MaxSecondObjective needs a SecondObjective."
                 : $"MaxSecondObjective must be a positive number, got {max}.");
+        }
+
+        if (TrialTimeLimit is { } time && time <= TimeSpan.Zero)
+        {
+            errors.Add($"TrialTimeLimit must be positive, got {time}.");
+        }
+
+        if (TrialMemoryLimitBytes is { } bytes && bytes < 1 << 20)
+        {
+            errors.Add($"TrialMemoryLimitBytes must be at least 1 MB (1048576), got {bytes}.");
+        }
+
+        if (CpuBudget is { } cpu && cpu <= TimeSpan.Zero)
+        {
+            errors.Add($"CpuBudget must be positive, got {cpu}.");
+        }
+
+        if (EnergyBudgetWattHours is { } wh && !(wh > 0 && double.IsFinite(wh)))
+        {
+            errors.Add($"EnergyBudgetWattHours must be a positive number, got {wh}.");
+        }
+
+        if (!(WattsPerCore > 0 && double.IsFinite(WattsPerCore)))
+        {
+            errors.Add($"WattsPerCore must be a positive number, got {WattsPerCore}.");
         }
 
         if (errors.Count > 0)

@@ -12,6 +12,7 @@ namespace Hone.MLNet.Tuning;
 /// <param name="BestValue">The best mean fold score so far.</param>
 /// <param name="Elapsed">Time since tuning started.</param>
 /// <param name="FailReason">Why the trial failed (exception type and message), for Fail trials.</param>
+/// <param name="CpuSeconds">The CPU seconds the trial used (see <see cref="Resources.TrialResources"/>).</param>
 public readonly record struct TuneProgress(
     int TrialNumber, int TrialsPlanned, TrialState State, string Trainer, double? Value, int FoldsRun, double? BestValue, TimeSpan Elapsed,
-    string? FailReason = null);
+    string? FailReason = null, double? CpuSeconds = null);

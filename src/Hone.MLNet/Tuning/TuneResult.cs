@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hone.MLNet.Metrics;
+using Hone.MLNet.Resources;
 using Hone.MLNet.SearchSpaces;
 using Hone.MLNet.Statistics;
 using Hone.MLNet.Validation;
@@ -111,6 +112,9 @@ public sealed class TuneResult
     /// <summary>Estimated fitting time pruning saved: for each pruned trial, its folds not run × its mean fold time.</summary>
     public required TimeSpan PruningTimeSaved { get; init; }
 
+    /// <summary>What the trials used: CPU time, peak memory and energy, and whether a budget stopped the run.</summary>
+    public ResourceTotals? Resources { get; init; }
+
     /// <summary>Time spent in trials.</summary>
     public required TimeSpan TuningElapsed { get; init; }
 
@@ -213,6 +217,15 @@ public sealed class TuneResult
                     ["trial"] = p.TrialNumber, ["trainer"] = p.Trainer, ["metric"] = Finite(p.Metric), ["cost"] = Finite(p.Cost),
                 }).ToArray()),
             },
+            ["resources"] = Resources is { } r ? new JsonObject
+            {
+                ["trial_wall_seconds"] = Math.Round(r.TrialWallSeconds, 3),
+                ["cpu_seconds"] = Math.Round(r.CpuSeconds, 3),
+                ["peak_working_set_mb"] = Math.Round(r.PeakWorkingSetBytes / 1048576.0, 1),
+                ["energy_wh"] = Math.Round(r.EnergyWattHours, 5),
+                ["energy_method"] = r.EnergyMethod,
+                ["budget_stop"] = r.BudgetStop,
+            } : null,
             ["seconds"] = new JsonObject
             {
                 ["tuning"] = Math.Round(TuningElapsed.TotalSeconds, 3),
@@ -281,6 +294,15 @@ public sealed class TuneResult
         }
 
         Line($"Wall time {Elapsed.TotalSeconds:0.0} s (tuning {TuningElapsed.TotalSeconds:0.0} s, refit {RefitElapsed.TotalSeconds:0.00} s)");
+        if (Resources is { } r)
+        {
+            Line($"Cost of the trials: {r.CpuSeconds:0.0} s CPU, {r.EnergyWattHours:0.####} Wh ({r.EnergyMethod}), peak memory {r.PeakWorkingSetBytes / 1048576.0:0} MB");
+            if (r.BudgetStop is { } stop)
+            {
+                Line($"Stopped starting trials early: {stop}.");
+            }
+        }
+
         return b.ToString();
     }
 

@@ -112,6 +112,29 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Tune_WarmStart_RunsTheSourcesBestConfigurationsFirst_AndNamesAMissingSource()
+    {
+        string[] common = ["tune", "--data", Data("iris.csv"), "--task", "multiclass", "--trainers", "LbfgsMaximumEntropy", "--jobs", "1", "--storage", _dir.StorageUrl];
+        var old = await CliRunner.RunAsync([.. common, "-n", "8", "--study-name", "old", "--out", _dir["old"]]);
+        Assert.True(old.ExitCode == 0, old.ToString());
+
+        var missing = await CliRunner.RunAsync([.. common, "-n", "2", "--study-name", "new", "--warm-start", "olde"]);
+        Assert.True(missing.ExitCode == 2, missing.ToString());
+        Assert.Contains("--warm-start: ", missing.Error, StringComparison.Ordinal);
+        Assert.Contains("has no study \"olde\"; its studies are old", missing.Error, StringComparison.Ordinal);
+
+        var result = await CliRunner.RunAsync([.. common, "-n", "4", "--study-name", "new", "--warm-start", "old", "--out", _dir["new"]]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var source = Study.Load("old", _dir.StorageUrl);
+        using var target = Study.Load("new", _dir.StorageUrl);
+        Assert.Equal(["old"], target.UserAttrs[Hone.Studies.WarmStart.SourcesKey].EnumerateArray().Select(e => e.GetString()));
+        var best = source.GetTrials(TrialState.Complete).OrderByDescending(t => t.Values![0]).Take(3).Select(t => t.Params["LbfgsMaximumEntropy.L2Regularization"]).ToArray();
+        var first = target.Trials.OrderBy(t => t.Number).Take(3).ToArray();
+        Assert.All(first, t => Assert.True(t.UserAttrs.ContainsKey("warm_start_value")));
+        Assert.Equal(best, first.Select(t => t.Params["LbfgsMaximumEntropy.L2Regularization"]).ToArray());
+    }
+
+    [Fact]
     public async Task Tune_MissingData_ExitsWithNotFound()
     {
         var result = await CliRunner.RunAsync("tune", "--data", _dir["nope.csv"]);

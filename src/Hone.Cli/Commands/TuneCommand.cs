@@ -9,6 +9,7 @@ using Hone.MLNet.Metrics;
 using Hone.MLNet.Tuning;
 using Hone.MLNet.Validation;
 using Hone.Storage;
+using Hone.Studies;
 using Hone.Trials;
 using Microsoft.ML;
 
@@ -70,10 +71,15 @@ internal static class TuneCommand
             "Stop and fail a trial running while the process uses more memory than this, e.g. 2GB (trials share the process, so with --jobs above 1 the limit is on all of them together).");
         var cpuBudget = CommandLineValues.Duration("--cpu-budget", "Start no trial once the trials have used this much CPU time in total, e.g. 10m or 2h.");
         var energyBudget = CommandLineValues.Energy("--energy-budget", "Start no trial once the trials have used this much energy in total, e.g. 5Wh or 0.1kWh (measured with RAPL counters, else estimated).");
+        var warmStart = new Option<string?>("--warm-start")
+        {
+            Description = "Start from earlier studies (comma-separated names): their 3 best configurations run first and the sampler takes their trials as a prior.",
+        };
+        var warmStartStorage = new Option<string?>("--warm-start-storage") { Description = "Where the --warm-start studies are (default: --storage)." };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
             data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, output, storage, studyName, force, quiet, second, maxSecond,
-            timeBudget, memoryLimit, cpuBudget, energyBudget,
+            timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage,
         };
         tune.SetAction(parse =>
         {
@@ -163,6 +169,7 @@ internal static class TuneCommand
 
             // Closed on every way out (Ctrl+C and errors too) by the command's storage scope (StorageFactory.BeginScope).
             var before = CheckSameData(store, name, shownUrl, dataPath, hash, parse.GetValue(force));
+            var sources = WarmStartSources(parse.GetValue(warmStart), parse.GetValue(warmStartStorage), store, shownUrl, secondObjective);
 
             var options = new TuneOptions
             {
@@ -182,6 +189,7 @@ internal static class TuneCommand
                 TrialMemoryLimitBytes = parse.GetValue(memoryLimit),
                 CpuBudget = parse.GetValue(cpuBudget),
                 EnergyBudgetWattHours = parse.GetValue(energyBudget),
+                WarmStartFrom = sources,
                 IgnoreColumns = parse.GetValue(ignore)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 Progress = quietRun ? null : new PlainProgress(context.Output),
                 Storage = store,
@@ -266,6 +274,44 @@ internal static class TuneCommand
         }
 
         return store.GetAllTrials(id).Count;
+    }
+
+    /// <summary>The studies named by --warm-start, in --warm-start-storage or the tuning storage; a missing one is a usage error listing what is there.</summary>
+    private static IReadOnlyList<Study> WarmStartSources(string? names, string? storageText, IStorage store, string shownUrl, SecondObjective second)
+    {
+        if (string.IsNullOrWhiteSpace(names))
+        {
+            return storageText is null ? [] : throw new UsageException("--warm-start-storage needs --warm-start NAMES");
+        }
+
+        if (second != SecondObjective.None)
+        {
+            throw new UsageException("--warm-start works with one objective; drop --second-objective or --warm-start");
+        }
+
+        var sourceStore = store;
+        var sourceUrl = shownUrl;
+        if (storageText is not null)
+        {
+            var url = SweepReader.ResolveStorage(storageText, Environment.CurrentDirectory);
+            sourceStore = StorageFactory.Open(url);
+            sourceUrl = StorageFactory.Display(url);
+        }
+
+        var studies = new List<Study>();
+        foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (sourceStore.FindStudy(name) is null)
+            {
+                var known = sourceStore.GetAllStudies().Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+                throw new UsageException($"--warm-start: {sourceUrl} has no study \"{name}\"" +
+                    (known.Count == 0 ? "; it has no studies" : $"; its studies are {string.Join(", ", known)}"));
+            }
+
+            studies.Add(Study.Load(new StudyOptions { Name = name, Storage = sourceStore }));
+        }
+
+        return studies;
     }
 
     private static bool NoTrialCompleted(IStorage store, string name) =>

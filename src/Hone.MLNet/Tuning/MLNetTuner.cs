@@ -117,11 +117,12 @@ public sealed class MLNetTuner
 
         var second = options.SecondObjective;
         var twoObjectives = second != SecondObjective.None;
+        var warmTrials = options.WarmStartFrom.Count == 0 || twoObjectives ? [] : WarmStart.TrialsOf(metric.Direction(), options.WarmStartFrom);
         var study = Study.Create(new StudyOptions
         {
             Name = options.StudyName,
             Directions = twoObjectives ? [metric.Direction(), StudyDirection.Minimize] : [metric.Direction()],
-            Sampler = options.Sampler ?? new AutoSampler(new AutoSamplerOptions { Seed = seeds.Sampler }),
+            Sampler = options.Sampler ?? new AutoSampler(new AutoSamplerOptions { Seed = seeds.Sampler, WarmStartTrials = warmTrials }),
             Pruner = options.Pruner ?? (twoObjectives ? new DominancePruner(new DominancePrunerOptions { StartupTrials = 5 }) : DefaultPruner()),
             Storage = options.Storage,
             StorageUrl = options.StorageUrl,
@@ -141,6 +142,12 @@ public sealed class MLNetTuner
         foreach (var (key, value) in options.StudyUserAttrs)
         {
             study.SetUserAttr(key, value);
+        }
+
+        if (warmTrials.Count > 0 && study.Trials.Count == 0)
+        {
+            study.SetUserAttr(WarmStart.SourcesKey, options.WarmStartFrom.Select(s => s.Name).ToArray());
+            WarmStart.EnqueueBest(study, warmTrials);
         }
 
         var trainerNames = spaces.Select(s => s.Name).ToArray();

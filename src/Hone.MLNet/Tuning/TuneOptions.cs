@@ -1,3 +1,4 @@
+using Hone.Studies;
 using Hone.MLNet.Metrics;
 using Hone.MLNet.SearchSpaces;
 using Hone.MLNet.Validation;
@@ -95,6 +96,15 @@ public sealed class TuneOptions
     /// <summary>The largest acceptable <see cref="SecondObjective"/> value for the configuration chosen from the Pareto set (bytes, µs per row or seconds).</summary>
     /// <value>Null: the knee of the Pareto set.</value>
     public double? MaxSecondObjective { get; init; }
+
+    /// <summary>
+    /// Earlier studies to start from (e.g. the same model tuned on last month's data): their three best configurations
+    /// are the new study's first trials, and the default sampler takes their trials as a prior
+    /// (<see cref="Hone.Studies.WarmStart"/>). Only a new study is seeded this way; a resumed one already has its own trials.
+    /// They must optimize the same metric in the same direction.
+    /// </summary>
+    /// <value>None.</value>
+    public IReadOnlyList<Study> WarmStartFrom { get; init; } = [];
 
     /// <summary>The sampler.</summary>
     /// <value>Null: the <see cref="Hone.Samplers.Auto.AutoSampler"/> seeded from <see cref="Seed"/>.</value>
@@ -235,6 +245,11 @@ public sealed class TuneOptions
         if (!(WattsPerCore > 0 && double.IsFinite(WattsPerCore)))
         {
             errors.Add($"WattsPerCore must be a positive number, got {WattsPerCore}.");
+        }
+
+        if (WarmStartFrom.Count > 0 && SecondObjective != SecondObjective.None)
+        {
+            errors.Add("WarmStartFrom works with one objective; it cannot be combined with a SecondObjective.");
         }
 
         if (errors.Count > 0)

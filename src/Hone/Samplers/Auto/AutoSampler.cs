@@ -29,7 +29,8 @@ namespace Hone.Samplers.Auto;
 /// <item>A static space of at most <see cref="AutoSamplerOptions.GaussianProcessMaxDimensions"/> parameters with fewer
 /// than <see cref="AutoSamplerOptions.GaussianProcessTrials"/> complete trials, where the search has not stalled (see
 /// <see cref="AutoSamplerOptions.GaussianProcessPatience"/>): <see cref="GpSampler"/>, the most sample-efficient while
-/// trials are few (it starts quasi-random). Categorical parameters have their own kernel.</item>
+/// trials are few (it starts quasi-random). Categorical parameters have their own kernel. A study warm-started from
+/// earlier trials (<see cref="AutoSamplerOptions.WarmStartTrials"/>) goes to TPE instead, which takes them as a prior.</item>
 /// <item>Past that, a space of two or more numeric parameters and no categorical one: <see cref="CmaEsSampler"/>,
 /// warm-started from the trials so far (WS-CMA-ES), cheap per trial and strong on long continuous runs.</item>
 /// <item>Otherwise TPE.</item>
@@ -70,8 +71,14 @@ public sealed class AutoSampler : ISampler
         Seed = options.Seed ?? SeededRandom.NewSeed();
         _random = new RandomSampler(Seed);
         _gp = new GpSampler(new GpSamplerOptions { Seed = Seed, StartupTrials = GpStartupTrials, IndependentSampler = _random });
-        _tpe = new TpeSampler(new TpeSamplerOptions { Seed = Seed, Multivariate = true, Group = true, ConstantLiar = true });
-        _cmaEs = new CmaEsSampler(new CmaEsSamplerOptions { Seed = Seed, WarmStart = true, IndependentSampler = _random });
+        _tpe = new TpeSampler(new TpeSamplerOptions
+        {
+            Seed = Seed, Multivariate = true, Group = true, ConstantLiar = true, WarmStartTrials = options.WarmStartTrials,
+        });
+        _cmaEs = new CmaEsSampler(new CmaEsSamplerOptions
+        {
+            Seed = Seed, WarmStart = true, IndependentSampler = _random, SourceTrials = options.WarmStartTrials is { Count: > 0 } w ? w : null,
+        });
 
         // Uniform crossover: ahead of SBX on ZDT1, ZDT2 and DTLZ2 (docs/benchmarks.md), and Optuna's default.
         _nsga = new NsgaIISampler(new NsgaIISamplerOptions { Seed = Seed, Crossover = NsgaCrossover.Uniform, IndependentSampler = _random });
@@ -102,7 +109,8 @@ public sealed class AutoSampler : ISampler
 
     internal static AutoSamplerChoice Choose(StudyShape shape, AutoSamplerOptions options)
     {
-        if (shape.Conditional || shape.Pruned > shape.Complete)
+        if (shape.Conditional || shape.Pruned > shape.Complete
+            || (options.WarmStartTrials is { Count: > 0 } && shape.Complete < options.GaussianProcessTrials))
         {
             return AutoSamplerChoice.Tpe;
         }

@@ -25,6 +25,16 @@ public sealed class AutoSamplerOptions
     /// badly (a narrow curved valley, a plateau); CMA-ES warm-started from the trials, or TPE, go on from there.</value>
     public int? GaussianProcessPatience { get; init; }
 
+    /// <summary>
+    /// Trials of earlier studies of a similar task to start from: the TPE the sampler uses takes them as down-weighted
+    /// prior observations (<see cref="Tpe.TpeSamplerOptions.WarmStartTrials"/>) and CMA-ES as the source of its initial
+    /// distribution (<see cref="CmaEs.CmaEsSamplerOptions.SourceTrials"/>). While fewer than
+    /// <see cref="GaussianProcessTrials"/> trials are complete, a warm-started study uses TPE instead of the Gaussian
+    /// process, which does not take prior trials.
+    /// </summary>
+    /// <value>None.</value>
+    public IReadOnlyList<Trials.FrozenTrial>? WarmStartTrials { get; init; }
+
     /// <summary>What is wrong with these options, every problem in one message, or null when they are valid.</summary>
     public string? Problems()
     {

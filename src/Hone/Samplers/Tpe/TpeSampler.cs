@@ -52,6 +52,9 @@ public sealed class TpeSampler : ISampler
     private readonly Func<int, int> _gamma;
     private readonly Func<int, double[]> _weights;
     private readonly ParzenSettings _settings;
+    private readonly FrozenTrial[] _warmStart;
+    private readonly double _warmStartWeight;
+    private WarmStartSplit? _warmStartSplit;
 
     /// <summary>Creates the sampler.</summary>
     /// <param name="options">The settings; null for the defaults.</param>
@@ -76,6 +79,10 @@ public sealed class TpeSampler : ISampler
         _weights = options.Weights;
         _settings = new ParzenSettings(
             options.ConsiderPrior, options.PriorWeight, options.ConsiderMagicClip, options.ConsiderEndpoints, options.Multivariate);
+        _warmStart = options.WarmStartTrials?
+            .Where(t => t.State == TrialState.Complete && t.Values is { Count: 1 } v && double.IsFinite(v[0]) && t.IsFeasible)
+            .ToArray() ?? [];
+        _warmStartWeight = options.WarmStartWeight;
     }
 
     /// <summary>The seed in use.</summary>
@@ -86,7 +93,7 @@ public sealed class TpeSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(study);
         var (history, view) = HistoryFor(study, trial);
-        if (view.Count < _startupTrials)
+        if (view.Count + WarmStartCount(study) < _startupTrials)
         {
             return _independent.InferRelativeSearchSpace(study, trial);
         }
@@ -117,7 +124,7 @@ public sealed class TpeSampler : ISampler
         var rng = SeededRandom.ForTrial(Seed, trial.Number, "tpe");
         foreach (var group in space.Groups)
         {
-            var point = SampleJointly(history, view, group, rng, trial.Number);
+            var point = SampleJointly(history, view, group, rng, trial.Number, WarmStartFor(study));
             for (var i = 0; i < group.Length; i++)
             {
                 result[group[i].Name] = point[i];
@@ -135,13 +142,13 @@ public sealed class TpeSampler : ISampler
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(distribution);
         var (history, view) = HistoryFor(study, trial);
-        if (view.Count < _startupTrials || distribution.IsSingle)
+        if (view.Count + WarmStartCount(study) < _startupTrials || distribution.IsSingle)
         {
             return _independent.SampleIndependent(study, trial, name, distribution);
         }
 
         var rng = SeededRandom.ForTrial(Seed, trial.Number, "tpe:" + name);
-        return SampleJointly(history, view, [new TpeDimension(name, distribution)], rng, trial.Number)[0];
+        return SampleJointly(history, view, [new TpeDimension(name, distribution)], rng, trial.Number, WarmStartFor(study))[0];
     }
 
     /// <inheritdoc/>
@@ -165,7 +172,7 @@ public sealed class TpeSampler : ISampler
     }
 
     /// <summary>One TPE step for a set of parameters: split, fit l and g, draw candidates from l, keep the best l/g.</summary>
-    private double[] SampleJointly(ObservationHistory history, HistoryView view, TpeDimension[] dims, SeededRandom rng, int trialNumber)
+    private double[] SampleJointly(ObservationHistory history, HistoryView view, TpeDimension[] dims, SeededRandom rng, int trialNumber, WarmStartSplit? warm)
     {
         var n = view.Count;
         var nBelow = _gamma(n);
@@ -186,7 +193,8 @@ public sealed class TpeSampler : ISampler
         var below = Gather(dims, columns, split.Below, null, trialNumber);
         var above = Gather(dims, columns, split.Above, _constantLiar && split.BelowWeights is null ? view.Running : null, trialNumber);
 
-        var l = new ParzenEstimator(dims, below.Values, BelowWeights(split, below), _settings);
+        var (belowValues, belowWeights) = WithWarmStart(dims, below.Values, BelowWeights(split, below), warm?.Below);
+        var l = new ParzenEstimator(dims, belowValues, belowWeights, _settings);
         var g = new ParzenEstimator(dims, above.Values, Weights(above.Count), _settings);
 
         var candidates = new double[_eiCandidates * d];
@@ -338,6 +346,109 @@ public sealed class TpeSampler : ISampler
 
         return w.Length == n ? w : w[..n];
     }
+
+    /// <summary>How many warm-start trials count towards the startup trials of <paramref name="study"/> (none for several objectives).</summary>
+    private int WarmStartCount(Study study) => study.IsMultiObjective ? 0 : _warmStart.Length;
+
+    /// <summary>The warm-start trials split into good and bad by this study's direction, as the study's own trials are.</summary>
+    private WarmStartSplit? WarmStartFor(Study study)
+    {
+        if (_warmStart.Length == 0 || study.IsMultiObjective)
+        {
+            return null;
+        }
+
+        var split = _warmStartSplit;
+        if (split is null || split.Direction != study.Direction)
+        {
+            var sign = study.Direction == StudyDirection.Maximize ? -1 : 1;
+            var ranked = _warmStart.OrderBy(t => sign * t.Values![0]).ThenBy(t => t.Number).ToArray();
+            var nBelow = Math.Clamp(_gamma(ranked.Length), 0, ranked.Length);
+            split = new WarmStartSplit(study.Direction, ranked[..nBelow]);
+            _warmStartSplit = split;
+        }
+
+        return split;
+    }
+
+    /// <summary>
+    /// The observations with the warm-start trials that have every parameter of <paramref name="dims"/> (compatible
+    /// distribution, value inside this study's range) appended at <see cref="TpeSamplerOptions.WarmStartWeight"/> each.
+    /// </summary>
+    private (double[][] Values, double[] Weights) WithWarmStart(TpeDimension[] dims, double[][] values, double[] weights, FrozenTrial[]? warm)
+    {
+        if (warm is null || warm.Length == 0)
+        {
+            return (values, weights);
+        }
+
+        var rows = new List<double[]>(warm.Length);
+        foreach (var t in warm)
+        {
+            var row = new double[dims.Length];
+            var ok = true;
+            for (var p = 0; p < dims.Length && ok; p++)
+            {
+                var dim = dims[p];
+                var value = double.NaN;
+                ok = t.Distributions.TryGetValue(dim.Name, out var source)
+                    && Distribution.AreCompatible(source, dim.Distribution)
+                    && t.InternalParams.TryGetValue(dim.Name, out var raw)
+                    && TryInternal(dim.Distribution, source.ToExternal(raw), out value)
+                    && dim.Distribution.Contains(value);
+                row[p] = ok ? dim.ToKernelSpace(value) : double.NaN;
+            }
+
+            if (ok)
+            {
+                rows.Add(row);
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return (values, weights);
+        }
+
+        var n = weights.Length;
+        var merged = new double[dims.Length][];
+        for (var p = 0; p < dims.Length; p++)
+        {
+            merged[p] = new double[n + rows.Count];
+            Array.Copy(values[p], merged[p], n);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                merged[p][n + i] = rows[i][p];
+            }
+        }
+
+        var w = new double[n + rows.Count];
+        Array.Copy(weights, w, n);
+        Array.Fill(w, _warmStartWeight, n, rows.Count);
+        return (merged, w);
+    }
+
+    private static bool TryInternal(Distribution distribution, object? external, out double value)
+    {
+        try
+        {
+            value = distribution.ToInternal(external);
+            return double.IsFinite(value);
+        }
+        catch (ArgumentException)
+        {
+            value = double.NaN;
+            return false;
+        }
+    }
+
+    /// <summary>The warm-start trials ranked for one direction: the good ones, which join l(x).</summary>
+    /// <remarks>
+    /// The rest do not join g(x): a source study that converged has most of its trials near its optimum, so its "bad"
+    /// trials would make g dense exactly where l is, and l/g would send the first trials away from the region they
+    /// should start in. g learns from this study's own trials.
+    /// </remarks>
+    private sealed record WarmStartSplit(StudyDirection Direction, FrozenTrial[] Below);
 
     /// <summary>Observations in kernel space; Positions are the kept ones' places in the index list they were gathered from.</summary>
     private readonly record struct Observations(int Count, double[][] Values, int[] Positions);

@@ -37,6 +37,28 @@ public sealed class TpeSamplerOptions
     /// <value>False. Not used for multi-objective studies (as in Optuna 3.1).</value>
     public bool ConstantLiar { get; init; }
 
+    /// <summary>
+    /// Trials of earlier studies (with the same objective direction) that the sampler treats as a down-weighted prior on
+    /// the good region: the best of them, chosen by the same <see cref="Gamma"/> rule as the study's own good trials, join
+    /// the good-trial estimator l(x) with weight <see cref="WarmStartWeight"/> each, so the first trials already sample
+    /// near them, and the study's own trials, at weight 1 each, take over as they accumulate. The other source trials
+    /// are not used: a converged source has most of them near its optimum, and as "bad" observations they would repel
+    /// the search from it. A parameter is taken from a source trial only when its
+    /// distribution is compatible with this study's and its value lies inside this study's range; the count of usable
+    /// source trials also counts towards <see cref="StartupTrials"/>. Multi-objective studies ignore them.
+    /// </summary>
+    /// <value>None.</value>
+    /// <remarks>
+    /// The scheme is in the spirit of transfer TPE (Watanabe, Awad, Onishi and Hutter 2023, "Speeding up Multi-Objective
+    /// Hyperparameter Optimization by Task Similarity-Based Meta-Learning for the Tree-Structured Parzen Estimator"),
+    /// with a fixed task weight instead of a learned similarity.
+    /// </remarks>
+    public IReadOnlyList<Trials.FrozenTrial>? WarmStartTrials { get; init; }
+
+    /// <summary>The weight of each <see cref="WarmStartTrials"/> observation, relative to a study trial's weight of at most 1.</summary>
+    /// <value>0.5. Must be in (0, 1].</value>
+    public double WarmStartWeight { get; init; } = 0.5;
+
     /// <summary>Whether each estimator has a prior component: a wide kernel centred on the search space (uniform for categoricals).</summary>
     /// <value>True.</value>
     /// <remarks>
@@ -132,6 +154,16 @@ public sealed class TpeSamplerOptions
         if (!(PriorWeight > 0) || !double.IsFinite(PriorWeight))
         {
             problems.Add($"PriorWeight must be a positive finite number, got {PriorWeight}.");
+        }
+
+        if (!(WarmStartWeight > 0 && WarmStartWeight <= 1))
+        {
+            problems.Add($"WarmStartWeight must be in (0, 1], got {WarmStartWeight}.");
+        }
+
+        if (WarmStartTrials is not null && WarmStartTrials.Any(t => t is null))
+        {
+            problems.Add("WarmStartTrials must not hold null trials.");
         }
 
         if (Group && !Multivariate)

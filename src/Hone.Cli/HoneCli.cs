@@ -30,6 +30,7 @@ public static class HoneCli
         StudyCommands.Add(root, context);
         AskTellCommands.Add(root, context);
         TuneCommand.Add(root, context);
+        RefineCommand.Add(root, context);
         WorkerCommand.Add(root, context);
         ImportanceCommand.Add(root, context);
         ReportCommand.Add(root, context);

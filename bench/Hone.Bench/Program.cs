@@ -14,6 +14,7 @@ internal static class Program
           {SuiteCommand.Usage}
           {CompareCommand.Usage}
           {TpeOverheadCommand.Usage}
+          {RefineCommand.Usage}
           {FunctionsCommand.Usage}
           {PrunerCommand.Usage}
           {RealSuiteCommand.Usage}
@@ -36,6 +37,7 @@ internal static class Program
                 "suite" => SuiteCommand.Run(parsed),
                 "compare" => CompareCommand.Run(parsed),
                 "tpe-overhead" => TpeOverheadCommand.Run(parsed),
+                "refine" => RefineCommand.Run(parsed),
                 "functions" => FunctionsCommand.Run(parsed),
                 "pruners" => PrunerCommand.Run(parsed),
                 "real" => RealSuiteCommand.Run(parsed),

@@ -31,6 +31,7 @@ public static class HoneCli
         AskTellCommands.Add(root, context);
         TuneCommand.Add(root, context);
         RefineCommand.Add(root, context);
+        DriftCommand.Add(root, context);
         WorkerCommand.Add(root, context);
         ImportanceCommand.Add(root, context);
         ReportCommand.Add(root, context);

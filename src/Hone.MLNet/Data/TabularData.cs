@@ -89,6 +89,20 @@ public sealed class TabularData
         return at is { } a ? $"{Source}:{a.Line}:{a.Column}: \"{a.Text}\"" : null;
     }
 
+    /// <summary>A column's cells as written in the file (trimmed), one per row.</summary>
+    /// <exception cref="ArgumentException">The table has no such column.</exception>
+    public IReadOnlyList<string> Cells(string column)
+    {
+        var c = IndexOf(column);
+        var cells = new string[_rows.Length];
+        for (var r = 0; r < cells.Length; r++)
+        {
+            cells[r] = _rows[r][c];
+        }
+
+        return cells;
+    }
+
     /// <summary>Reads a CSV file (a <c>.gz</c> file is decompressed).</summary>
     /// <param name="path">The file.</param>
     /// <param name="layout">How to read the first line; null detects it (a scikit-learn header when the first line is

@@ -151,6 +151,36 @@ internal static class MultiObjectiveCommand
             }
         }
 
+        if (samplers.Count > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Hone's samplers against each other at each checkpoint both reached: P(first's hypervolume > second's) and the two-sided Mann–Whitney p.");
+            Console.WriteLine();
+            Console.WriteLine("| problem | first | second | trials | P(first higher) | p |");
+            Console.WriteLine("|---|---|---|---:|---:|---:|");
+            foreach (var problem in problems)
+            {
+                for (var i = 0; i < samplers.Count; i++)
+                {
+                    for (var j = i + 1; j < samplers.Count; j++)
+                    {
+                        var a = runs[("hone", samplers[i], problem)];
+                        var b = runs[("hone", samplers[j], problem)];
+                        for (var k = 0; k < checkpoints.Length; k++)
+                        {
+                            if (a.Any(x => double.IsNaN(x.Hv[k])) || b.Any(x => double.IsNaN(x.Hv[k])))
+                            {
+                                continue;
+                            }
+
+                            var (pHigher, p) = Stats.MannWhitney([.. a.Select(x => -x.Hv[k])], [.. b.Select(x => -x.Hv[k])]);
+                            Console.WriteLine($"| {problem} | {samplers[i]} | {samplers[j]} | {checkpoints[k]} | {Format.Number(pHigher, "0.00")} | {Format.Number(p, "0.0000")} |");
+                        }
+                    }
+                }
+            }
+        }
+
         return 0;
     }
 

@@ -150,6 +150,34 @@ public class GpMultiObjectiveTests
     }
 
     [Fact]
+    public void LogEhvi_Gradient_MatchesFiniteDifferences_InThreeObjectives()
+    {
+        var boxes = ImprovementBoxes.Create([[0.0, 0.5, 1.0], [0.5, 0.5, 0.5], [1.0, 0.2, 0.0], [0.2, 1.0, 0.3]], [-0.5, -0.5, -0.5]);
+        var ehvi = new LogExpectedHypervolumeImprovement(boxes);
+        double[] mean = [0.4, 0.7, -0.2];
+        double[] variance = [0.05, 0.2, 0.01];
+        var dm = new double[3];
+        var dv = new double[3];
+        ehvi.Value(mean, variance, dm, dv);
+        for (var j = 0; j < 3; j++)
+        {
+            const double h = 1e-6;
+            var up = (double[])mean.Clone();
+            var down = (double[])mean.Clone();
+            up[j] += h;
+            down[j] -= h;
+            var numeric = (ehvi.Value(up, variance, [], []) - ehvi.Value(down, variance, [], [])) / (2 * h);
+            Assert.Equal(numeric, dm[j], 1e-4 * Math.Max(1, Math.Abs(numeric)));
+            var upV = (double[])variance.Clone();
+            var downV = (double[])variance.Clone();
+            upV[j] += h * variance[j];
+            downV[j] -= h * variance[j];
+            numeric = (ehvi.Value(mean, upV, [], []) - ehvi.Value(mean, downV, [], [])) / (2 * h * variance[j]);
+            Assert.Equal(numeric, dv[j], 1e-4 * Math.Max(1, Math.Abs(numeric)));
+        }
+    }
+
+    [Fact]
     public void LogProbabilityOfFeasibility_MatchesTheNormalCdf_AndStaysFiniteInTheTail()
     {
         Assert.Equal(Math.Log(0.5), LogProbabilityOfFeasibility.LogCdf(0), 1e-12);

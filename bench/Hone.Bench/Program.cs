@@ -22,6 +22,7 @@ internal static class Program
           {RealEvalServerCommand.Usage}
           {MultiObjectiveCommand.Usage}
           {MultiObjectivePruningCommand.Usage}
+          {MultiObjectiveCostCommand.Usage}
           {ImportanceCommand.Usage}
           {DashboardCommand.Usage}
         """;
@@ -45,6 +46,7 @@ internal static class Program
                 "real-eval-server" => RealEvalServerCommand.Run(parsed),
                 "mo" => MultiObjectiveCommand.Run(parsed),
                 "mo-prune" => MultiObjectivePruningCommand.Run(parsed),
+                "mo-cost" => MultiObjectiveCostCommand.Run(parsed),
                 "importance" => ImportanceCommand.Run(parsed),
                 "dashboard" => DashboardCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),

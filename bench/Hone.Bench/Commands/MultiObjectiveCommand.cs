@@ -12,7 +12,11 @@ namespace Hone.Bench.Commands;
 
 /// <summary>
 /// Multi-objective samplers on ZDT1, ZDT2 (Zitzler, Deb and Thiele 2000; 30 parameters) and DTLZ2 (Deb et al. 2002;
-/// three objectives, 12 parameters): the hypervolume of the complete trials after each checkpoint, per seed, for Hone's
+/// three objectives, 12 parameters), and two constrained problems: C2-DTLZ2 (Jain and Deb, "An evolutionary
+/// many-objective optimization algorithm using reference-point based nondominated sorting approach, part II: handling
+/// constraints and extending to an adaptive approach", IEEE TEC 2014; DTLZ2 with three objectives and 12 parameters,
+/// feasible only within r = 0.4 of the front's three corners and its centre) and Binh–Korn (Binh and Korn 1997; two
+/// parameters, two constraints): the hypervolume of the complete feasible trials after each checkpoint, per seed, for Hone's
 /// samplers and Optuna's (bench/optuna/multi_objective.py) in the same run, every hypervolume computed by
 /// <see cref="Hypervolume"/> from the trials' values; medians over seeds, the Mann–Whitney comparison of each Hone
 /// sampler with each Optuna one, and the wall time per trial (ask, suggest, objective, tell) of each run.
@@ -20,7 +24,7 @@ namespace Hone.Bench.Commands;
 internal static class MultiObjectiveCommand
 {
     public const string Usage =
-        "mo [--samplers nsga2,nsga2-uniform,nsga3,motpe,auto] [--optuna-samplers nsga2,nsga2-sbx,motpe] [--problems zdt1,zdt2,zdt3,dtlz2] [--trials 1000] [--checkpoints 250,500,1000] [--seeds 10] [--population 50] [--tpe-trials N] [--no-optuna] [--python /usr/bin/python3]";
+        "mo [--samplers nsga2,nsga2-uniform,nsga3,motpe,auto] [--optuna-samplers nsga2,nsga2-sbx,motpe] [--problems zdt1,zdt2,zdt3,dtlz2,c2dtlz2,binhkorn] [--trials 1000] [--checkpoints 250,500,1000] [--seeds 10] [--population 50] [--tpe-trials N] [--no-optuna] [--python /usr/bin/python3]";
 
     private const int ZdtDims = 30;
     private const int DtlzDims = 12;
@@ -42,14 +46,15 @@ internal static class MultiObjectiveCommand
         args.ThrowIfUnknown();
         foreach (var p in problems)
         {
-            if (p is not ("zdt1" or "zdt2" or "zdt3" or "dtlz2"))
+            if (p is not ("zdt1" or "zdt2" or "zdt3" or "dtlz2" or "c2dtlz2" or "binhkorn"))
             {
-                throw new UsageException($"Unknown problem \"{p}\"; known: zdt1, zdt2, zdt3, dtlz2.");
+                throw new UsageException($"Unknown problem \"{p}\"; known: zdt1, zdt2, zdt3, dtlz2, c2dtlz2, binhkorn.");
             }
         }
 
         // (library, sampler, problem) -> per seed: hypervolume at each checkpoint, seconds per trial.
         var runs = new Dictionary<(string Library, string Sampler, string Problem), List<(double[] Hv, double MsPerTrial)>>();
+        // The "gp" runs, like the TPE ones, stop at --tpe-trials (a GP's cost grows as the cube of the trials).
         foreach (var sampler in samplers)
         {
             foreach (var problem in problems)
@@ -58,13 +63,20 @@ internal static class MultiObjectiveCommand
                 {
                     var sampled = SamplerFactory(sampler, seed, population);
                     var study = Study.Create(new StudyOptions { Directions = Directions(problem), Sampler = sampled });
-                    var dims = problem == "dtlz2" ? DtlzDims : ZdtDims;
-                    var n = sampler.StartsWith("motpe", StringComparison.Ordinal) ? tpeTrials : trials;
+                    var n = sampler.StartsWith("motpe", StringComparison.Ordinal) || sampler.StartsWith("gp", StringComparison.Ordinal) ? tpeTrials : trials;
                     var start = Stopwatch.GetTimestamp();
-                    study.Optimize(t => Evaluate(problem, [.. Enumerable.Range(0, dims).Select(i => t.SuggestFloat($"x{i}", 0, 1))]),
-                        new OptimizeOptions { Trials = n });
+                    study.Optimize(t =>
+                    {
+                        var (values, constraints) = Evaluate(problem, Suggest(t, problem));
+                        for (var i = 0; i < constraints.Length; i++)
+                        {
+                            t.SetConstraint($"c{i}", constraints[i]);
+                        }
+
+                        return values;
+                    }, new OptimizeOptions { Trials = n });
                     var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds / n;
-                    var values = study.GetTrials(TrialState.Complete).Select(t => t.Values!.ToArray()).ToList();
+                    var values = study.GetTrials(TrialState.Complete).Select(t => t.IsFeasible ? t.Values!.ToArray() : null).ToList();
                     Add(runs, ("hone", sampler, problem), (Checkpoints(values, problem, checkpoints), ms));
                 }
 
@@ -82,14 +94,17 @@ internal static class MultiObjectiveCommand
             foreach (var r in doc.RootElement.GetProperty("results").EnumerateArray())
             {
                 var problem = r.GetProperty("problem").GetString()!;
-                var values = r.GetProperty("values").EnumerateArray().Select(v => v.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToList();
+                var constraints = r.TryGetProperty("constraints", out var cs) ? cs.EnumerateArray().Select(c => c.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToList() : null;
+                var values = r.GetProperty("values").EnumerateArray().Select((v, i) =>
+                    constraints is not null && constraints[i].Any(c => c > 0) ? null : v.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToList();
                 var ms = r.GetProperty("seconds").GetDouble() * 1000 / values.Count;
                 Add(runs, ("optuna", r.GetProperty("sampler").GetString()!, problem), (Checkpoints(values, problem, checkpoints), ms));
             }
         }
 
-        Console.WriteLine($"Hypervolume of the complete trials (median over {seeds} seeds; higher is better), population {population}; " +
-                          $"ZDT: {ZdtDims} parameters, reference (1.1, 11); ZDT3's optimal front has hypervolume ≈ 11.87 there; DTLZ2: {DtlzDims} parameters, reference (1.1, 1.1, 1.1).");
+        Console.WriteLine($"Hypervolume of the complete (feasible) trials (median over {seeds} seeds; higher is better), population {population}; " +
+                          $"ZDT: {ZdtDims} parameters, reference (1.1, 11); ZDT3's optimal front has hypervolume ≈ 11.87 there; DTLZ2 and C2-DTLZ2: {DtlzDims} parameters, reference (1.1, 1.1, 1.1); " +
+                          "Binh–Korn: reference (140, 50).");
         Console.WriteLine();
         Console.WriteLine($"| problem | library | sampler | {string.Join(" | ", checkpoints.Select(c => $"HV @ {c}"))} | ms/trial |");
         Console.WriteLine($"|---|---|---|{string.Concat(checkpoints.Select(_ => "---:|"))}---:|");
@@ -136,6 +151,36 @@ internal static class MultiObjectiveCommand
             }
         }
 
+        if (samplers.Count > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Hone's samplers against each other at each checkpoint both reached: P(first's hypervolume > second's) and the two-sided Mann–Whitney p.");
+            Console.WriteLine();
+            Console.WriteLine("| problem | first | second | trials | P(first higher) | p |");
+            Console.WriteLine("|---|---|---|---:|---:|---:|");
+            foreach (var problem in problems)
+            {
+                for (var i = 0; i < samplers.Count; i++)
+                {
+                    for (var j = i + 1; j < samplers.Count; j++)
+                    {
+                        var a = runs[("hone", samplers[i], problem)];
+                        var b = runs[("hone", samplers[j], problem)];
+                        for (var k = 0; k < checkpoints.Length; k++)
+                        {
+                            if (a.Any(x => double.IsNaN(x.Hv[k])) || b.Any(x => double.IsNaN(x.Hv[k])))
+                            {
+                                continue;
+                            }
+
+                            var (pHigher, p) = Stats.MannWhitney([.. a.Select(x => -x.Hv[k])], [.. b.Select(x => -x.Hv[k])]);
+                            Console.WriteLine($"| {problem} | {samplers[i]} | {samplers[j]} | {checkpoints[k]} | {Format.Number(pHigher, "0.00")} | {Format.Number(p, "0.0000")} |");
+                        }
+                    }
+                }
+            }
+        }
+
         return 0;
     }
 
@@ -161,15 +206,85 @@ internal static class MultiObjectiveCommand
     }
 
     private static StudyDirection[] Directions(string problem) =>
-        [.. Enumerable.Repeat(StudyDirection.Minimize, problem == "dtlz2" ? 3 : 2)];
+        [.. Enumerable.Repeat(StudyDirection.Minimize, problem is "dtlz2" or "c2dtlz2" ? 3 : 2)];
 
-    private static double[] Reference(string problem) => problem == "dtlz2" ? [1.1, 1.1, 1.1] : [1.1, 11];
+    private static double[] Reference(string problem) => problem switch
+    {
+        "dtlz2" or "c2dtlz2" => [1.1, 1.1, 1.1],
+        "binhkorn" => [140, 50],
+        _ => [1.1, 11],
+    };
 
-    /// <summary>The hypervolume after each checkpoint; NaN (shown blank, left out of medians) past the end of a shorter run.</summary>
-    private static double[] Checkpoints(List<double[]> values, string problem, int[] checkpoints) =>
-        [.. checkpoints.Select(c => c > values.Count ? double.NaN : Hypervolume.Compute([.. values.Take(c)], Reference(problem)))];
+    /// <summary>The parameters of a problem: Binh–Korn's x ∈ [0, 5], y ∈ [0, 3]; the others' unit cube.</summary>
+    private static double[] Suggest(Trial t, string problem) => problem switch
+    {
+        "binhkorn" => [t.SuggestFloat("x0", 0, 5), t.SuggestFloat("x1", 0, 3)],
+        "dtlz2" or "c2dtlz2" => [.. Enumerable.Range(0, DtlzDims).Select(i => t.SuggestFloat($"x{i}", 0, 1))],
+        _ => [.. Enumerable.Range(0, ZdtDims).Select(i => t.SuggestFloat($"x{i}", 0, 1))],
+    };
 
-    private static double[] Evaluate(string problem, double[] x)
+    /// <summary>
+    /// The hypervolume of the feasible trials (null entries are infeasible ones) after each checkpoint; NaN (shown
+    /// blank, left out of medians) past the end of a shorter run.
+    /// </summary>
+    private static double[] Checkpoints(List<double[]?> values, string problem, int[] checkpoints) =>
+        [.. checkpoints.Select(c => c > values.Count ? double.NaN : Hypervolume.Compute([.. values.Take(c).OfType<double[]>()], Reference(problem)))];
+
+    /// <summary>The objectives and the constraint values (≤ 0 satisfied; none for the unconstrained problems).</summary>
+    private static (double[] Values, double[] Constraints) Evaluate(string problem, double[] x)
+    {
+        switch (problem)
+        {
+            case "binhkorn":
+            {
+                var (a, b) = (x[0], x[1]);
+                return ([(4 * a * a) + (4 * b * b), ((a - 5) * (a - 5)) + ((b - 5) * (b - 5))],
+                    [((a - 5) * (a - 5)) + (b * b) - 25, 7.7 - (((a - 8) * (a - 8)) + ((b + 3) * (b + 3)))]);
+            }
+
+            case "c2dtlz2":
+            {
+                var f = Dtlz2(x);
+                const double r = 0.4;
+                var m = f.Length;
+                var best = double.PositiveInfinity;
+                for (var i = 0; i < m; i++)
+                {
+                    var v = -(r * r);
+                    for (var j = 0; j < m; j++)
+                    {
+                        v += j == i ? (f[j] - 1) * (f[j] - 1) : f[j] * f[j];
+                    }
+
+                    best = Math.Min(best, v);
+                }
+
+                var centre = -(r * r);
+                for (var j = 0; j < m; j++)
+                {
+                    centre += (f[j] - (1 / Math.Sqrt(m))) * (f[j] - (1 / Math.Sqrt(m)));
+                }
+
+                return (f, [Math.Min(best, centre)]);
+            }
+
+            case "dtlz2":
+                return (Dtlz2(x), []);
+
+            default:
+                return (Zdt(problem, x), []);
+        }
+    }
+
+    private static double[] Dtlz2(double[] x)
+    {
+        var g = x.Skip(2).Sum(v => (v - 0.5) * (v - 0.5));
+        var a = x[0] * Math.PI / 2;
+        var b = x[1] * Math.PI / 2;
+        return [(1 + g) * Math.Cos(a) * Math.Cos(b), (1 + g) * Math.Cos(a) * Math.Sin(b), (1 + g) * Math.Sin(a)];
+    }
+
+    private static double[] Zdt(string problem, double[] x)
     {
         switch (problem)
         {
@@ -189,12 +304,7 @@ internal static class MultiObjectiveCommand
             }
 
             default:
-            {
-                var g = x.Skip(2).Sum(v => (v - 0.5) * (v - 0.5));
-                var a = x[0] * Math.PI / 2;
-                var b = x[1] * Math.PI / 2;
-                return [(1 + g) * Math.Cos(a) * Math.Cos(b), (1 + g) * Math.Cos(a) * Math.Sin(b), (1 + g) * Math.Sin(a)];
-            }
+                throw new UsageException($"Unknown problem \"{problem}\".");
         }
     }
 }

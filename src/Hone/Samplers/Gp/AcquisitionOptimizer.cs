@@ -1,7 +1,8 @@
 namespace Hone.Samplers.Gp;
 
 /// <summary>
-/// Maximises <see cref="LogExpectedImprovement"/> over the search space: scores quasi-random candidates, then refines the
+/// Maximises a <see cref="GpAcquisition"/> (log expected improvement, log expected hypervolume improvement, log
+/// probability of feasibility) over the search space: scores quasi-random candidates, then refines the
 /// best few and the given starts (the best observed points) by alternating L-BFGS-B on the continuous (and relaxed
 /// many-valued discrete) coordinates with a local search on the discrete ones (neighbouring grid values, every other
 /// choice of a categorical), as Optuna's GPSampler does.
@@ -11,37 +12,31 @@ internal sealed class AcquisitionOptimizer
     private const int Rounds = 4;
     private const int LbfgsIterations = 30;
 
-    private readonly GaussianProcess _gp;
+    private readonly GpAcquisition _acquisition;
     private readonly GpSearchSpace _space;
-    private readonly double _best;
     private readonly int _d;
     private readonly int[] _relaxed;
-    private readonly double[] _meanGradient;
-    private readonly double[] _varianceGradient;
+    private readonly double[] _gradient;
 
-    /// <param name="gp">The model (with any fantasies for running trials).</param>
+    /// <param name="acquisition">The function to maximise, on the models (with any fantasies for running trials).</param>
     /// <param name="space">The space the model's coordinates belong to.</param>
-    /// <param name="best">The incumbent: the best standardised output observed.</param>
-    public AcquisitionOptimizer(GaussianProcess gp, GpSearchSpace space, double best)
+    public AcquisitionOptimizer(GpAcquisition acquisition, GpSearchSpace space)
     {
-        _gp = gp;
+        _acquisition = acquisition;
         _space = space;
-        _best = best;
         _d = space.Count;
         _relaxed = [.. Enumerable.Range(0, _d).Where(i => space.IsRelaxed[i])];
-        _meanGradient = new double[_d];
-        _varianceGradient = new double[_d];
+        _gradient = new double[_d];
     }
 
     /// <summary>How many acquisition evaluations were made, for tests.</summary>
     public int Evaluations { get; private set; }
 
-    /// <summary>LogEI at a point of the model's coordinates.</summary>
+    /// <summary>The acquisition at a point of the model's coordinates.</summary>
     public double Score(ReadOnlySpan<double> x)
     {
         Evaluations++;
-        var (mean, variance) = _gp.Predict(x);
-        return LogExpectedImprovement.Value(mean, variance, _best);
+        return _acquisition.Score(x);
     }
 
     /// <summary>
@@ -51,13 +46,8 @@ internal sealed class AcquisitionOptimizer
     public double[] Maximize(double[] candidates, int count, IReadOnlyList<double[]> starts, int refine)
     {
         var scores = new double[count];
-        var variances = new double[count];
-        _gp.PredictMany(candidates, count, scores, variances);
+        _acquisition.ScoreMany(candidates, count, scores, _d);
         Evaluations += count;
-        for (var i = 0; i < count; i++)
-        {
-            scores[i] = LogExpectedImprovement.Value(scores[i], variances[i], _best);
-        }
 
         var order = Enumerable.Range(0, count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
         var bestPoint = candidates.AsSpan(order[0] * _d, _d).ToArray();
@@ -82,7 +72,7 @@ internal sealed class AcquisitionOptimizer
         return bestPoint;
     }
 
-    /// <summary>Local ascent from <paramref name="x"/> (changed in place); returns the point and its LogEI.</summary>
+    /// <summary>Local ascent from <paramref name="x"/> (changed in place); returns the point and its acquisition value.</summary>
     private (double[] Point, double Value) Refine(double[] x)
     {
         var value = Score(x);
@@ -126,11 +116,10 @@ internal sealed class AcquisitionOptimizer
             }
 
             Evaluations++;
-            var (mean, variance) = _gp.PredictWithGradient(trial, _space.IsRelaxed, _meanGradient, _varianceGradient);
-            var (v, a, b) = LogExpectedImprovement.WithGradient(mean, variance, _best);
+            var v = _acquisition.ScoreWithGradient(trial, _space.IsRelaxed, _gradient);
             for (var k = 0; k < m; k++)
             {
-                g[k] = -((a * _meanGradient[_relaxed[k]]) + (b * _varianceGradient[_relaxed[k]]));
+                g[k] = -_gradient[_relaxed[k]];
             }
 
             return -v;

@@ -128,6 +128,9 @@ internal sealed class GaussianProcess
         return true;
     }
 
+    /// <summary>The outputs last set by <see cref="SetOutputs"/>, one per point conditioned on then.</summary>
+    public ReadOnlySpan<double> Outputs => _y.AsSpan(0, Math.Min(Count, _y.Length));
+
     /// <summary>Sets the outputs of the points, in order, and solves for the posterior weights α = K⁻¹y.</summary>
     public void SetOutputs(ReadOnlySpan<double> y)
     {

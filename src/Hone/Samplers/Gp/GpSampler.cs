@@ -29,10 +29,23 @@ namespace Hone.Samplers.Gp;
 /// maximised by scoring <see cref="GpSamplerOptions.Candidates"/> scrambled Sobol points, then refining the best
 /// <see cref="GpSamplerOptions.LocalSearches"/> of them and the three best observed points by L-BFGS-B on the continuous
 /// coordinates alternated with a search of the neighbouring grid values and the other categories.</para>
+/// <para><b>Several objectives.</b> One independent GP per objective (each with its own hyperparameters), and the
+/// acquisition is the log expected hypervolume improvement over the Pareto front of the feasible trials, computed exactly
+/// from a box decomposition of the region the front does not dominate (Daulton, Balandat and Bakshy, "Differentiable
+/// Expected Hypervolume Improvement for Parallel Multi-Objective Bayesian Optimization", NeurIPS 2020; in log space as
+/// in Ament et al. 2023), with the reference point 10% beyond the worst standardised value of each objective, as
+/// Optuna's GPSampler. The decomposition has (k + 1)^(M−1) boxes for k front points and M objectives: exact and cheap for
+/// two and three objectives; beyond 20,000 boxes (four or more objectives with a large front) an evenly spaced subset of
+/// the front is used.</para>
+/// <para><b>Constraints.</b> Constraint values (<see cref="Trial.SetConstraint"/>, <see cref="StudyOptions.Constraints"/>;
+/// ≤ 0 satisfied) are modelled by one GP each, and the acquisition adds the log probability that each is satisfied
+/// (Gardner et al., "Bayesian Optimization with Inequality Constraints", ICML 2014), as Optuna's GPSampler does; the
+/// incumbent, or the front, is taken over the feasible trials only. Until a trial is feasible, the sampler maximises the
+/// probability of feasibility alone.</para>
 /// <para><b>Trials.</b> The first <see cref="GpSamplerOptions.StartupTrials"/> complete trials are quasi-random (a
 /// scrambled, seeded <see cref="QmcSampler"/>). The joint space is the parameters every complete trial has with the same
 /// distribution (numeric and categorical); the others (conditional parameters, parameters asked with another
-/// distribution) go to <see cref="GpSamplerOptions.IndependentSampler"/>, as do multi-objective studies for now. Failed and
+/// distribution) go to <see cref="GpSamplerOptions.IndependentSampler"/>. Failed and
 /// pruned trials are ignored (a pruned trial's last intermediate value is not its objective); NaN values are ignored;
 /// infinite values are clipped to the range of the finite ones. When every value is tied (a flat objective, so far) the
 /// GP has nothing to say and the trial takes a quasi-random point instead, so the search keeps exploring.</para>
@@ -77,11 +90,6 @@ public sealed class GpSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trial);
-        if (study.IsMultiObjective)
-        {
-            return _independent.InferRelativeSearchSpace(study, trial);
-        }
-
         var (state, trials) = StateFor(study, trial);
         GpSearchSpace space;
         int complete;
@@ -102,9 +110,7 @@ public sealed class GpSampler : ISampler
         ArgumentNullException.ThrowIfNull(searchSpace);
         if (searchSpace is not GpSearchSpace space)
         {
-            return study.IsMultiObjective
-                ? _independent.SampleRelative(study, trial, searchSpace)
-                : _startup.SampleRelative(study, trial, searchSpace);
+            return _startup.SampleRelative(study, trial, searchSpace);
         }
 
         if (space.Count == 0)
@@ -116,7 +122,7 @@ public sealed class GpSampler : ISampler
         double[]? point;
         lock (state.Gate)
         {
-            point = state.Propose(space, trials, trial, study.Direction == StudyDirection.Maximize);
+            point = state.Propose(space, trials, trial, [.. study.Directions.Select(d => d == StudyDirection.Maximize)]);
         }
 
         if (point is null)

@@ -11,7 +11,7 @@ public sealed class GpSamplerOptions
     /// <value>10.</value>
     public int StartupTrials { get; init; } = 10;
 
-    /// <summary>Samples the parameters outside the joint space (conditional ones, those asked with another distribution) and multi-objective studies.</summary>
+    /// <summary>Samples the parameters outside the joint space (conditional ones, those asked with another distribution).</summary>
     /// <value>Null uses a <see cref="RandomSampler"/> with the same seed.</value>
     public ISampler? IndependentSampler { get; init; }
 

@@ -6,8 +6,8 @@ namespace Hone.Samplers.Gp;
 
 /// <summary>
 /// What one <see cref="GpSampler"/> knows of one study (or one partition of its trials): the joint space, the complete
-/// trials' encoded inputs and outputs in the order it saw them, the last fitted hyperparameters with the GP factored
-/// under them, and the points it proposed to trials still running. Not thread-safe: callers hold <see cref="Gate"/>.
+/// trials' encoded inputs, objective values and constraint values in the order it saw them, a
+/// <see cref="GpOutputModel"/> per objective and per constraint, and the points it proposed to trials still running. Not thread-safe: callers hold <see cref="Gate"/>.
 /// </summary>
 internal sealed class GpStudyState
 {
@@ -23,13 +23,14 @@ internal sealed class GpStudyState
     private readonly GpSamplerOptions _options;
     private readonly HashSet<int> _included = [];
     private readonly List<int> _numbers = [];
-    private readonly List<double> _values = [];
+    private readonly List<double[]> _values = [];
+    private readonly List<double[]?> _constraints = [];
+    private readonly List<GpOutputModel> _objectiveModels = [];
+    private readonly List<GpOutputModel> _constraintModels = [];
     private readonly SortedDictionary<int, double[]> _pending = [];
     private double[] _x = [];
     private IReadOnlyList<FrozenTrial>? _spaceSource;
     private double[]? _sobol;
-    private GaussianProcess? _base;
-    private int _fittedAt;
 
     public GpStudyState(long seed, GpSamplerOptions options)
     {
@@ -45,11 +46,11 @@ internal sealed class GpStudyState
     /// <summary>How many complete trials the space was inferred from.</summary>
     public int CompleteCount { get; private set; }
 
-    /// <summary>The hyperparameters of the last fit, for tests.</summary>
-    public KernelHyperparameters? Hyperparameters { get; private set; }
+    /// <summary>The hyperparameters of the first objective's last fit, for tests.</summary>
+    public KernelHyperparameters? Hyperparameters => _objectiveModels.Count > 0 ? _objectiveModels[0].Hyperparameters : null;
 
-    /// <summary>How many times the hyperparameters were fitted, for tests.</summary>
-    public int Fits { get; private set; }
+    /// <summary>How many times the first objective's hyperparameters were fitted, for tests.</summary>
+    public int Fits => _objectiveModels.Count > 0 ? _objectiveModels[0].Fits : 0;
 
     /// <summary>The points in the model's data, for tests.</summary>
     public int DataCount => _numbers.Count;
@@ -114,50 +115,153 @@ internal sealed class GpStudyState
 
     /// <summary>
     /// The next point for <paramref name="trial"/> in the model's coordinates, or null when the GP cannot say anything
-    /// useful (no finite outputs, or all of them tied) and the caller falls back to quasi-random sampling.
+    /// useful (no finite outputs, or all of an objective's values tied) and the caller falls back to quasi-random
+    /// sampling. <paramref name="maximize"/> holds one entry per objective.
     /// </summary>
-    public double[]? Propose(GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial, bool maximize)
+    public double[]? Propose(GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial, IReadOnlyList<bool> maximize)
     {
-        Sync(space, trials);
+        var m = maximize.Count;
+        Sync(space, trials, m);
         var n = _numbers.Count;
-        var y = Outputs(maximize);
-        if (y is null)
+        var d = space.Count;
+        if (n == 0)
         {
             return null;
         }
 
-        var gp = Model(space, y);
-        if (gp is null)
+        // One GP per objective, on its standardised outputs (larger is better).
+        var ys = new double[m][];
+        var gps = new GaussianProcess[m];
+        while (_objectiveModels.Count < m)
         {
-            return null;
+            _objectiveModels.Add(new GpOutputModel(_options.DeterministicObjective));
         }
 
-        var best = y.Max();
-        (gp, var believed) = WithFantasies(gp, space, trials, trial, y);
-        best = Math.Max(best, believed);
-        var optimizer = new AcquisitionOptimizer(gp, space, best);
+        for (var k = 0; k < m; k++)
+        {
+            var y = Outputs(k, maximize[k]);
+            if (y is null || _objectiveModels[k].Fit(_x, n, y, space.IsCategorical, true) is not { } gp)
+            {
+                return null;
+            }
+
+            ys[k] = y;
+            gps[k] = gp;
+        }
+
+        // One GP per constraint (≤ 0 satisfied), on the trials that report it; a constraint whose values are all tied is left out.
+        var (constraintGps, thresholds) = ConstraintModels(space);
+        var feasible = new bool[n];
+        var anyFeasible = false;
+        for (var i = 0; i < n; i++)
+        {
+            feasible[i] = _constraints[i] is not { } c || c.All(v => v <= 0);
+            anyFeasible |= feasible[i];
+        }
+
+        // Kriging believer for the running trials: every model conditions on each at its posterior mean.
+        var running = RunningPoints(space, trials, trial);
+        var believed = new List<double[]>();
+        if (running.Count > 0)
+        {
+            for (var k = 0; k < m; k++)
+            {
+                (gps[k], var means) = WithFantasies(gps[k], running);
+                for (var r = 0; r < means.Count; r++)
+                {
+                    if (believed.Count <= r)
+                    {
+                        believed.Add(new double[m]);
+                    }
+
+                    believed[r][k] = means[r];
+                }
+            }
+
+            for (var c = 0; c < constraintGps.Length; c++)
+            {
+                constraintGps[c] = WithFantasies(constraintGps[c], running).Model;
+            }
+
+            believed.RemoveAll(b => b.Length != m || b.Any(double.IsNaN));
+        }
+
+        GpAcquisition acquisition;
+        List<int> startRows;
+        if (!anyFeasible && constraintGps.Length > 0)
+        {
+            acquisition = GpAcquisition.Feasibility(constraintGps, thresholds, d);
+            startRows = [];
+        }
+        else if (m == 1)
+        {
+            var y = ys[0];
+            var rows = Enumerable.Range(0, n).Where(i => feasible[i] || !anyFeasible).ToList();
+            var best = rows.Max(i => y[i]);
+            foreach (var b in believed)
+            {
+                best = Math.Max(best, b[0]);
+            }
+
+            acquisition = GpAcquisition.ExpectedImprovement(gps[0], best, constraintGps, thresholds, d);
+            startRows = [.. rows.OrderByDescending(i => y[i]).ThenBy(i => i).Take(3)];
+        }
+        else
+        {
+            var reference = new double[m];
+            for (var k = 0; k < m; k++)
+            {
+                var worst = ys[k].Min();
+                reference[k] = worst - Math.Max(0.1 * Math.Abs(worst), 0.01);
+            }
+
+            var rows = Enumerable.Range(0, n).Where(i => feasible[i]).ToList();
+            var points = rows.Select(i => ys.Select(y => y[i]).ToArray()).Concat(believed).ToList();
+            var boxes = ImprovementBoxes.Create(points, reference);
+            acquisition = GpAcquisition.HypervolumeImprovement(gps, boxes, constraintGps, thresholds, d);
+            var onFront = rows.Where(i => !rows.Any(o => Dominates(ys, o, i))).ToList();
+            startRows = [.. Enumerable.Range(0, Math.Min(3, onFront.Count)).Select(s => onFront[s * onFront.Count / Math.Min(3, onFront.Count)])];
+        }
+
+        var optimizer = new AcquisitionOptimizer(acquisition, space);
         var candidates = Candidates(space, trial.Number);
-        var starts = Enumerable.Range(0, n).OrderByDescending(i => y[i]).ThenBy(i => i).Take(3)
-            .Select(i => _x.AsSpan(i * space.Count, space.Count).ToArray()).ToList();
-        var point = optimizer.Maximize(candidates, candidates.Length / space.Count, starts, _options.LocalSearches);
+        var starts = startRows.Select(i => _x.AsSpan(i * d, d).ToArray()).ToList();
+        var point = optimizer.Maximize(candidates, candidates.Length / d, starts, _options.LocalSearches);
         _pending[trial.Number] = point;
         return point;
     }
 
-    /// <summary>Appends the complete trials not yet in the data, in trial order; starts over when the space changed.</summary>
-    private void Sync(GpSearchSpace space, IReadOnlyList<FrozenTrial> trials)
+    private static bool Dominates(double[][] ys, int a, int b)
+    {
+        var strictly = false;
+        foreach (var y in ys)
+        {
+            if (y[a] < y[b])
+            {
+                return false;
+            }
+
+            strictly |= y[a] > y[b];
+        }
+
+        return strictly;
+    }
+
+    /// <summary>Appends the complete trials not yet in the data, in trial order; starts over when the space or the number of objectives changed.</summary>
+    private void Sync(GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, int objectives)
     {
         var d = space.Count;
-        if (!ReferenceEquals(space, _spaceOfData))
+        if (!ReferenceEquals(space, _spaceOfData) || objectives != _objectivesOfData)
         {
             _spaceOfData = space;
+            _objectivesOfData = objectives;
             _included.Clear();
             _numbers.Clear();
             _values.Clear();
+            _constraints.Clear();
             _pending.Clear();
-            _base = null;
-            Hyperparameters = null;
-            _fittedAt = 0;
+            _objectiveModels.Clear();
+            _constraintModels.Clear();
             _sobol = null;
         }
 
@@ -174,7 +278,7 @@ internal sealed class GpStudyState
             }
 
             _pending.Remove(t.Number);
-            if (t.Values is not { Count: 1 } values || double.IsNaN(values[0]) || !Encode(space, t, out var row))
+            if (t.Values is not { } values || values.Count != objectives || values.Any(double.IsNaN) || !Encode(space, t, out var row))
             {
                 continue;
             }
@@ -187,11 +291,13 @@ internal sealed class GpStudyState
 
             row.CopyTo(_x, _numbers.Count * d);
             _numbers.Add(t.Number);
-            _values.Add(values[0]);
+            _values.Add([.. values]);
+            _constraints.Add(t.Constraints is { Count: > 0 } c ? [.. c] : null);
         }
     }
 
     private GpSearchSpace? _spaceOfData;
+    private int _objectivesOfData;
 
     private static bool Encode(GpSearchSpace space, FrozenTrial t, out double[] row)
     {
@@ -211,10 +317,81 @@ internal sealed class GpStudyState
     }
 
     /// <summary>
-    /// The outputs to model, larger is better, standardised (and warped): infinite values clipped to the finite range;
-    /// null when no value is finite or all are tied.
+    /// The GPs of the constraints and their thresholds in standardised units: constraint c is modelled on the trials
+    /// that report it (the others are left out of its data); one whose values are all tied is not modelled.
     /// </summary>
-    private double[]? Outputs(bool maximize)
+    private (GaussianProcess[] Models, double[] Thresholds) ConstraintModels(GpSearchSpace space)
+    {
+        var n = _numbers.Count;
+        var d = space.Count;
+        var count = 0;
+        foreach (var c in _constraints)
+        {
+            count = Math.Max(count, c?.Length ?? 0);
+        }
+
+        while (_constraintModels.Count < count)
+        {
+            _constraintModels.Add(new GpOutputModel(false));
+        }
+
+        var models = new List<GaussianProcess>();
+        var thresholds = new List<double>();
+        for (var c = 0; c < count; c++)
+        {
+            var rows = new List<int>(n);
+            for (var i = 0; i < n; i++)
+            {
+                if (_constraints[i] is { } values && values.Length > c && double.IsFinite(values[c]))
+                {
+                    rows.Add(i);
+                }
+            }
+
+            if (rows.Count < 2)
+            {
+                continue;
+            }
+
+            var y = rows.Select(i => _constraints[i]![c]).ToArray();
+            var mean = y.Average();
+            var sd = Math.Sqrt(y.Sum(v => (v - mean) * (v - mean)) / y.Length);
+            if (!(sd > 1e-12 * Math.Max(1, Math.Abs(mean))))
+            {
+                continue;
+            }
+
+            for (var i = 0; i < y.Length; i++)
+            {
+                y[i] = (y[i] - mean) / sd;
+            }
+
+            var all = rows.Count == n;
+            var x = _x;
+            if (!all)
+            {
+                x = new double[rows.Count * d];
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    _x.AsSpan(rows[r] * d, d).CopyTo(x.AsSpan(r * d, d));
+                }
+            }
+
+            if (_constraintModels[c].Fit(x, rows.Count, y, space.IsCategorical, all) is { } gp)
+            {
+                models.Add(gp);
+                thresholds.Add(-mean / sd);
+            }
+        }
+
+        return ([.. models], [.. thresholds]);
+    }
+
+    /// <summary>
+    /// Objective <paramref name="k"/>'s outputs to model, larger is better, standardised (and warped): infinite values
+    /// clipped to the finite range; null when no value is finite or all are tied.
+    /// </summary>
+    private double[]? Outputs(int k, bool maximize)
     {
         var n = _values.Count;
         if (n == 0)
@@ -226,7 +403,7 @@ internal sealed class GpStudyState
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         for (var i = 0; i < n; i++)
         {
-            y[i] = maximize ? _values[i] : -_values[i];
+            y[i] = maximize ? _values[i][k] : -_values[i][k];
             if (double.IsFinite(y[i]))
             {
                 lo = Math.Min(lo, y[i]);
@@ -298,55 +475,8 @@ internal sealed class GpStudyState
         }
     }
 
-    /// <summary>The GP on the data: refits the hyperparameters (warm-started) when due, else extends the factor by the new points.</summary>
-    private GaussianProcess? Model(GpSearchSpace space, double[] y)
-    {
-        var n = _numbers.Count;
-        var d = space.Count;
-        var due = Hyperparameters is null || n <= RefitEveryTrialUpTo || n >= _fittedAt * 1.05;
-        if (due)
-        {
-            var likelihood = new MarginalLikelihood(_x, n, y, space.IsCategorical, _options.DeterministicObjective);
-            var starts = new List<KernelHyperparameters>();
-            if (Hyperparameters is { } previous)
-            {
-                starts.Add(previous);
-            }
-
-            if (Hyperparameters is null || n <= 32)
-            {
-                starts.Add(likelihood.Default());
-            }
-
-            var fitted = likelihood.Fit(starts, Hyperparameters is null ? 100 : 50);
-            Fits++;
-            Hyperparameters = fitted ?? Hyperparameters ?? likelihood.Default();
-            _fittedAt = n;
-            _base = GaussianProcess.Create(Hyperparameters, space.IsCategorical, _x, n);
-        }
-        else if (_base is not null)
-        {
-            for (var i = _base.Count; i < n && _base is not null; i++)
-            {
-                if (!_base.TryAdd(_x.AsSpan(i * d, d)))
-                {
-                    _base = GaussianProcess.Create(Hyperparameters!, space.IsCategorical, _x, n);
-                }
-            }
-        }
-
-        _base ??= GaussianProcess.Create(Hyperparameters!, space.IsCategorical, _x, n);
-        _base?.SetOutputs(y);
-        return _base;
-    }
-
-    /// <summary>
-    /// Kriging believer (Ginsbourger, Le Riche and Carraro, "Kriging is well-suited to parallelize optimization", 2010):
-    /// conditions on the points of the trials still running, each at the posterior mean, so that concurrent trials are
-    /// not proposed the same point. The believed values count as observed: the incumbent is the best of them and the
-    /// observations, or improving on the mean where a trial is already running would still look promising.
-    /// </summary>
-    private (GaussianProcess Model, double BestBelieved) WithFantasies(GaussianProcess gp, GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial, double[] y)
+    /// <summary>The points of the trials still running (other than <paramref name="trial"/>): the ones this sampler proposed and those other processes stored with their parameters.</summary>
+    private List<double[]> RunningPoints(GpSearchSpace space, IReadOnlyList<FrozenTrial> trials, FrozenTrial trial)
     {
         var running = new SortedDictionary<int, double[]>();
         foreach (var t in trials)
@@ -365,26 +495,38 @@ internal sealed class GpStudyState
             }
         }
 
-        var believed = double.NegativeInfinity;
-        if (running.Count == 0)
-        {
-            return (gp, believed);
-        }
+        return [.. running.Values];
+    }
 
+    /// <summary>
+    /// Kriging believer (Ginsbourger, Le Riche and Carraro, "Kriging is well-suited to parallelize optimization", 2010):
+    /// conditions on the points of the trials still running, each at the posterior mean, so that concurrent trials are
+    /// not proposed the same point. The believed values count as observed (the caller makes the incumbent, or the front,
+    /// include them), or improving on the mean where a trial is already running would still look promising. Returns the
+    /// believed mean of each point, NaN for a point the factor could not take.
+    /// </summary>
+    private static (GaussianProcess Model, List<double> Means) WithFantasies(GaussianProcess gp, List<double[]> running)
+    {
         var fantasy = gp.Clone(running.Count);
-        var outputs = new List<double>(y);
-        foreach (var point in running.Values)
+        var outputs = new List<double>(fantasy.Count + running.Count);
+        outputs.AddRange(gp.Outputs);
+        var means = new List<double>(running.Count);
+        foreach (var point in running)
         {
             var mean = fantasy.Predict(point).Mean;
             if (fantasy.TryAddExact(point))
             {
                 outputs.Add(mean);
                 fantasy.SetOutputs(outputs.ToArray());
-                believed = Math.Max(believed, mean);
+                means.Add(mean);
+            }
+            else
+            {
+                means.Add(double.NaN);
             }
         }
 
-        return (fantasy, believed);
+        return (fantasy, means);
     }
 
     /// <summary>The quasi-random candidates for a trial: the scrambled Sobol points of the space shifted by a random vector of the trial (Cranley–Patterson rotation), on the grid.</summary>

@@ -289,19 +289,4 @@ public class GpSamplerTests
         Assert.Contains("Candidates is 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("LocalSearches is -2", e.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void MultiObjective_GoesToTheIndependentSampler()
-    {
-        var independent = new RandomSampler(3);
-        var study = Study.Create(new StudyOptions
-        {
-            Directions = [StudyDirection.Minimize, StudyDirection.Minimize],
-            Sampler = new GpSampler(new GpSamplerOptions { Seed = 3, IndependentSampler = independent }),
-        });
-        study.Optimize(t => { var x = t.SuggestFloat("x", 0, 1); return [x, 1 - x]; }, new OptimizeOptions { Trials = 15 });
-        var reference = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize], Sampler = new RandomSampler(3) });
-        reference.Optimize(t => { var x = t.SuggestFloat("x", 0, 1); return [x, 1 - x]; }, new OptimizeOptions { Trials = 15 });
-        Assert.Equal(reference.Trials.Select(t => t.Params["x"]), study.Trials.Select(t => t.Params["x"]));
-    }
 }

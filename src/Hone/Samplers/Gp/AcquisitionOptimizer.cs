@@ -1,7 +1,8 @@
 namespace Hone.Samplers.Gp;
 
 /// <summary>
-/// Maximises <see cref="LogExpectedImprovement"/> over the search space: scores quasi-random candidates, then refines the
+/// Maximises an acquisition function (<see cref="LogExpectedImprovement"/> by default) over the search space, or over the
+/// coordinates not held fixed: scores quasi-random candidates, then refines the
 /// best few and the given starts (the best observed points) by alternating L-BFGS-B on the continuous (and relaxed
 /// many-valued discrete) coordinates with a local search on the discrete ones (neighbouring grid values, every other
 /// choice of a categorical), as Optuna's GPSampler does.
@@ -13,7 +14,9 @@ internal sealed class AcquisitionOptimizer
 
     private readonly GaussianProcess _gp;
     private readonly GpSearchSpace _space;
-    private readonly double _best;
+    private readonly IAcquisitionFunction _acquisition;
+    private readonly bool[] _fixed;
+    private readonly bool[] _along;
     private readonly int _d;
     private readonly int[] _relaxed;
     private readonly double[] _meanGradient;
@@ -23,12 +26,23 @@ internal sealed class AcquisitionOptimizer
     /// <param name="space">The space the model's coordinates belong to.</param>
     /// <param name="best">The incumbent: the best standardised output observed.</param>
     public AcquisitionOptimizer(GaussianProcess gp, GpSearchSpace space, double best)
+        : this(gp, space, new ExpectedImprovement(best), null)
+    {
+    }
+
+    /// <param name="gp">The model.</param>
+    /// <param name="space">The space the model's coordinates belong to.</param>
+    /// <param name="acquisition">What to maximise.</param>
+    /// <param name="fixedCoordinates">The coordinates that keep the value they have in the candidates and starts (a context, such as PB2's time); null moves all.</param>
+    public AcquisitionOptimizer(GaussianProcess gp, GpSearchSpace space, IAcquisitionFunction acquisition, bool[]? fixedCoordinates)
     {
         _gp = gp;
         _space = space;
-        _best = best;
+        _acquisition = acquisition;
         _d = space.Count;
-        _relaxed = [.. Enumerable.Range(0, _d).Where(i => space.IsRelaxed[i])];
+        _fixed = fixedCoordinates ?? new bool[_d];
+        _along = [.. Enumerable.Range(0, _d).Select(i => space.IsRelaxed[i] && !_fixed[i])];
+        _relaxed = [.. Enumerable.Range(0, _d).Where(i => _along[i])];
         _meanGradient = new double[_d];
         _varianceGradient = new double[_d];
     }
@@ -36,12 +50,12 @@ internal sealed class AcquisitionOptimizer
     /// <summary>How many acquisition evaluations were made, for tests.</summary>
     public int Evaluations { get; private set; }
 
-    /// <summary>LogEI at a point of the model's coordinates.</summary>
+    /// <summary>The acquisition at a point of the model's coordinates.</summary>
     public double Score(ReadOnlySpan<double> x)
     {
         Evaluations++;
         var (mean, variance) = _gp.Predict(x);
-        return LogExpectedImprovement.Value(mean, variance, _best);
+        return _acquisition.Value(mean, variance);
     }
 
     /// <summary>
@@ -56,7 +70,7 @@ internal sealed class AcquisitionOptimizer
         Evaluations += count;
         for (var i = 0; i < count; i++)
         {
-            scores[i] = LogExpectedImprovement.Value(scores[i], variances[i], _best);
+            scores[i] = _acquisition.Value(scores[i], variances[i]);
         }
 
         var order = Enumerable.Range(0, count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
@@ -126,8 +140,8 @@ internal sealed class AcquisitionOptimizer
             }
 
             Evaluations++;
-            var (mean, variance) = _gp.PredictWithGradient(trial, _space.IsRelaxed, _meanGradient, _varianceGradient);
-            var (v, a, b) = LogExpectedImprovement.WithGradient(mean, variance, _best);
+            var (mean, variance) = _gp.PredictWithGradient(trial, _along, _meanGradient, _varianceGradient);
+            var (v, a, b) = _acquisition.WithGradient(mean, variance);
             for (var k = 0; k < m; k++)
             {
                 g[k] = -((a * _meanGradient[_relaxed[k]]) + (b * _varianceGradient[_relaxed[k]]));
@@ -158,7 +172,7 @@ internal sealed class AcquisitionOptimizer
         for (var i = 0; i < _d; i++)
         {
             var kind = _space.Kinds[i];
-            if (kind == GpDimensionKind.Continuous)
+            if (kind == GpDimensionKind.Continuous || _fixed[i])
             {
                 continue;
             }
@@ -202,5 +216,14 @@ internal sealed class AcquisitionOptimizer
         }
 
         return value;
+    }
+
+    /// <summary>Log expected improvement over the incumbent <c>best</c>.</summary>
+    private sealed class ExpectedImprovement(double best) : IAcquisitionFunction
+    {
+        public double Value(double mean, double variance) => LogExpectedImprovement.Value(mean, variance, best);
+
+        public (double Value, double MeanCoefficient, double VarianceCoefficient) WithGradient(double mean, double variance) =>
+            LogExpectedImprovement.WithGradient(mean, variance, best);
     }
 }

@@ -11,7 +11,7 @@ seeds="${1:-5}"
 out="${2:-/tmp/hone-nas-bench}"
 rm -rf "$out" && mkdir -p "$out"
 dotnet build -c Release "$root/src/Hone.Cli" -v q -nologo >/dev/null
-hone="$(ls "$root"/src/Hone.Cli/bin/Release/net*/hone.dll | head -n 1)"
+hone="$(ls "$root"/src/Hone.Cli/bin/Release/net*/Hone.Cli.dll | head -n 1)"
 methods="random tpe hyperband pbt pb2"
 for seed in $(seq 1 "$seeds"); do
   for m in $methods; do

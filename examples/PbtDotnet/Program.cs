@@ -2,6 +2,7 @@
 // TPE + Hyperband at the same compute (total SGD steps). See docs/pbt.md and docs/benchmarks.md.
 //
 //   dotnet run -c Release --project examples/PbtDotnet -- pbt              one PBT run, seed 1
+//   dotnet run -c Release --project examples/PbtDotnet -- pb2              one PBT run with PB2's explore (GP bandit), seed 1
 //   dotnet run -c Release --project examples/PbtDotnet -- all --seeds 5    every method, seeds 1..5, a summary table
 //   options: --members 16 (population, and trials of the other methods)  --steps 1000 (SGD steps per member)
 using System.Globalization;
@@ -24,7 +25,7 @@ int Option(string name, int fallback)
 var seeds = Option("--seeds", 1);
 var members = Option("--members", 16);
 var stepsPerMember = Option("--steps", 1000);
-string[] methods = method == "all" ? ["random", "tpe", "tpe-hyperband", "pbt"] : [method];
+string[] methods = method == "all" ? ["random", "tpe", "tpe-hyperband", "pbt", "pb2"] : [method];
 var data = Digits.Load(Digits.Find());
 const int Hidden = 32;
 const int Batch = 32;
@@ -73,9 +74,13 @@ static double Median(IEnumerable<double> values)
         });
         long steps = 0;
         int best;
-        if (name == "pbt")
+        if (name is "pbt" or "pb2")
         {
-            var pbt = new PopulationBasedTraining(new PbtOptions { PopulationSize = members, Interval = interval, Generations = Segments, Seed = seed });
+            var pbt = new PopulationBasedTraining(new PbtOptions
+            {
+                PopulationSize = members, Interval = interval, Generations = Segments, Seed = seed,
+                Explore = name == "pb2" ? PbtExploreMethod.Pb2 : PbtExploreMethod.Perturb,
+            });
             pbt.Run(study, segment =>
             {
                 var (lr, momentum, decay) = Suggest(segment.Trial);

@@ -49,11 +49,13 @@ public sealed class PbtCliTests : IDisposable
         return w;
     }
 
-    [Fact]
-    public async Task SchedulerPbt_EachSegmentStartsFromItsParentsCheckpoint_EveryMemberFinishes()
+    [Theory]
+    [InlineData("perturb")]
+    [InlineData("pb2")]
+    public async Task SchedulerPbt_EachSegmentStartsFromItsParentsCheckpoint_EveryMemberFinishes(string explore)
     {
         WriteTrainer();
-        _dir.Write("sweep.yaml", Sweep);
+        _dir.Write("sweep.yaml", Sweep.Replace("seed: 1}", $"seed: 1, explore: {explore}}}", StringComparison.Ordinal));
 
         var result = await CliRunner.RunAsync("optimize", _dir["sweep.yaml"]);
 
@@ -80,6 +82,8 @@ public sealed class PbtCliTests : IDisposable
     [InlineData("scheduler: {name: pbt, population: 1}", "scheduler.population must be an integer ≥ 2")]
     [InlineData("scheduler: {name: pbt, intervals: 3}", "unknown key \"intervals\" in scheduler")]
     [InlineData("scheduler: pbtt", "unknown scheduler \"pbtt\"; known: none, pbt")]
+    [InlineData("scheduler: {name: pbt, explore: pb3}", "unknown scheduler.explore \"pb3\"; known: perturb, pb2")]
+    [InlineData("scheduler: pb2", "write scheduler: {name: pbt, explore: pb2}")]
     [InlineData("scheduler: pbt\npruner: median", "scheduler: pbt decides which members go on; remove the pruner")]
     public async Task SchedulerProblems_AreNamedInTheUsersTerms(string extra, string expected)
     {

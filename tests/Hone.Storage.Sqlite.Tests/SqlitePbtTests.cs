@@ -31,12 +31,14 @@ public sealed class SqlitePbtTests : IDisposable
 
     private static int Attr(FrozenTrial t, string key) => t.SystemAttrs[key].GetInt32();
 
-    [Fact]
-    public void ThreeProcesses_OnePopulation_EverySegmentTrainedOnce_EveryMemberFinishes()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void ThreeProcesses_OnePopulation_EverySegmentTrainedOnce_EveryMemberFinishes(int pb2)
     {
         var url = "sqlite:///" + _folder.File("pbt.db");
         Study.Create(new StudyOptions { Name = "pbt", StorageUrl = url, Direction = StudyDirection.Maximize }).Dispose();
-        var workers = Enumerable.Range(0, 3).Select(_ => External.StartWorker(url, "pbt", 4, "pbt=4", "sleep-ms=30")).ToList();
+        var workers = Enumerable.Range(0, 3).Select(_ => External.StartWorker(url, "pbt", 4, "pbt=4", "sleep-ms=30", $"pb2={pb2}")).ToList();
         var results = workers.Select(Finish).ToList();
         Assert.All(results, r => Assert.True(r.ExitCode == 0, $"worker failed ({r.ExitCode}): {r.Error}"));
 
@@ -58,6 +60,7 @@ public sealed class SqlitePbtTests : IDisposable
         }
 
         Assert.True(Directory.Exists(_folder.File("pbt.db.artifacts")));
+        Assert.All(segments, t => Assert.True(t.Distributions["lr"].Contains(t.InternalParams["lr"]), $"lr = {t.Params["lr"]}"));
     }
 
     [Fact]

@@ -9,6 +9,7 @@
 //   report=1        prints "finished N STATE" after each trial is recorded (for fault-injection tests)
 //   pbt=N           population-based training of a toy model, population N, TRIALS generations of 3 steps each
 //                   (maximize); prints "done TRIALS" when the population is trained
+//   pb2=1           with pbt=N, PB2's explore instead of perturbation
 //   kill-mid-save=1 asks one trial, saves a checkpoint at step 1 ("good"), prints "saved N", then kills itself
 //                   (SIGKILL) halfway through saving a second one at step 2
 // Creates the study if absent (LoadIfExists), runs TRIALS trials with a random sampler, disposes the study (closing
@@ -63,7 +64,11 @@ var hang = Opt("hang") == 1;
 var first = 1;
 if (Opt("pbt") is { } population)
 {
-    var pbt = new PopulationBasedTraining(new PbtOptions { PopulationSize = population, Interval = 3, Generations = trials, Seed = Environment.ProcessId });
+    var pbt = new PopulationBasedTraining(new PbtOptions
+    {
+        PopulationSize = population, Interval = 3, Generations = trials, Seed = Environment.ProcessId,
+        Explore = Opt("pb2") == 1 ? PbtExploreMethod.Pb2 : PbtExploreMethod.Perturb,
+    });
     pbt.Run(study, segment =>
     {
         var lr = segment.Trial.SuggestFloat("lr", 0.01, 0.5, log: true);

@@ -59,7 +59,7 @@ internal static class OptimizeCommands
             if (sweep.Pbt is { } pbt)
             {
                 o.WriteLine(System.FormattableString.Invariant(
-                    $"  scheduler:  pbt, {pbt.PopulationSize} members, {pbt.Generations} segments of {pbt.Interval} steps each, jobs {sweep.Jobs}"));
+                    $"  scheduler:  pbt{(pbt.Explore == Population.PbtExploreMethod.Pb2 ? " (explore: pb2)" : "")}, {pbt.PopulationSize} members, {pbt.Generations} segments of {pbt.Interval} steps each, jobs {sweep.Jobs}"));
             }
             else
             {

@@ -27,6 +27,7 @@ internal sealed class PopulationRunner(SweepFile sweep, TrialRunner runner, RunD
             Generations = o.Generations,
             Quantile = o.Quantile,
             ResampleProbability = o.ResampleProbability,
+            Explore = o.Explore,
             Seed = o.Seed,
             SegmentFinished = finished =>
             {

@@ -22,6 +22,15 @@ public sealed class PbtOptions
     /// <value>0.25.</value>
     public double Quantile { get; init; } = 0.25;
 
+    /// <summary>How explore chooses the new hyperparameters: PBT's random perturbation or PB2's GP bandit.</summary>
+    /// <value><see cref="PbtExploreMethod.Perturb"/>.</value>
+    /// <remarks>
+    /// With <see cref="PbtExploreMethod.Pb2"/>, until the study holds two segments that continued from a parent with
+    /// different score changes (the first interval), explore perturbs as PBT does; <see cref="PerturbFactors"/> also serve
+    /// then. <see cref="ResampleProbability"/> applies to categorical hyperparameters, which PB2 does not model.
+    /// </remarks>
+    public PbtExploreMethod Explore { get; init; } = PbtExploreMethod.Perturb;
+
     /// <summary>The probability that explore draws a hyperparameter afresh from its distribution instead of perturbing it.</summary>
     /// <value>0.25.</value>
     public double ResampleProbability { get; init; } = 0.25;
@@ -86,6 +95,11 @@ public sealed class PbtOptions
         if (PerturbFactors is null || PerturbFactors.Count == 0 || PerturbFactors.Any(f => !(f > 0) || !double.IsFinite(f)))
         {
             problems.Add("PerturbFactors must be one or more positive finite numbers");
+        }
+
+        if (!Enum.IsDefined(Explore))
+        {
+            problems.Add($"Explore is {(int)Explore}; it must be Perturb or Pb2");
         }
 
         if (MaxSegmentFailures < 1)

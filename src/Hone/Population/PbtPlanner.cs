@@ -68,8 +68,37 @@ internal static class PbtPlanner
         plan = donor is null
             ? new PbtPlan(pick.Id, pick.NextSegment, pick.Progress + 1, own, own.InternalParams, null)
             : new PbtPlan(pick.Id, pick.NextSegment, donor.Progress + 1, donor.Latest,
-                PbtExplorer.Explore(donor.Latest!.InternalParams, donor.Latest.Distributions, options, rng), donor.Id);
+                Explore(study, trials, members, donor, options, rng), donor.Id);
         return Outcome.Train;
+    }
+
+    /// <summary>The explored hyperparameters of a member that copies <paramref name="donor"/>.</summary>
+    private static Dictionary<string, double> Explore(Study study, IReadOnlyList<FrozenTrial> trials, List<MemberState> members, MemberState donor, PbtOptions options, Random rng)
+    {
+        var from = donor.Latest!;
+        if (options.Explore != PbtExploreMethod.Pb2)
+        {
+            return PbtExplorer.Explore(from.InternalParams, from.Distributions, options, rng);
+        }
+
+        var byNumber = new Dictionary<int, FrozenTrial>();
+        foreach (var t in trials)
+        {
+            byNumber[t.Number] = t;
+        }
+
+        var running = new List<Pb2Explorer.Pending>();
+        foreach (var m in members)
+        {
+            if (m.Running is { } t && PbtAttributes.Claim(t) is { } claim)
+            {
+                double? startScore = PbtAttributes.Int(t, PbtAttributes.ParentKey) is { } p && byNumber.TryGetValue(p, out var parent)
+                    && parent.Values is { Count: 1 } v ? v[0] : null;
+                running.Add(new Pb2Explorer.Pending(t, claim.Generation, startScore));
+            }
+        }
+
+        return Pb2Explorer.Explore(trials, from, donor.Progress + 1, running, study.Direction == StudyDirection.Maximize, options, rng);
     }
 
     /// <summary>Ranks the members by the value of their latest finished segment; a bottom member gets a random top member with a checkpoint.</summary>
@@ -121,6 +150,7 @@ internal static class PbtPlanner
             {
                 case TrialState.Running or TrialState.Waiting:
                     m.Busy = true;
+                    m.Running = t;
                     break;
                 case TrialState.Complete when m.Latest is null || claim.Segment > m.LatestSegment:
                     m.Latest = t;
@@ -156,6 +186,9 @@ internal static class PbtPlanner
         public int Progress { get; set; } = -1;
 
         public bool Busy { get; set; }
+
+        /// <summary>The member's segment training now, if any.</summary>
+        public FrozenTrial? Running { get; set; }
 
         public bool Finished { get; set; }
 

@@ -8,7 +8,8 @@ namespace Hone.Population;
 /// Population-based training (Jaderberg et al. 2017, "Population Based Training of Neural Networks"), asynchronous: a
 /// population of members trains in parallel; after every <see cref="PbtOptions.Interval"/> steps a member in the bottom
 /// quantile copies the checkpoint and hyperparameters of a member in the top quantile (exploit) and then perturbs or
-/// resamples them (explore), so hyperparameters change during training.
+/// resamples them (explore), or with <see cref="PbtExploreMethod.Pb2"/> chooses them by PB2's GP bandit (Parker-Holder
+/// et al. 2020), so hyperparameters change during training.
 /// </summary>
 /// <remarks>
 /// <para>Each segment of a member is a trial of the study; its system attributes (<c>pbt:member</c>,

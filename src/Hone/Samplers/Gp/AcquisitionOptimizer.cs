@@ -2,7 +2,8 @@ namespace Hone.Samplers.Gp;
 
 /// <summary>
 /// Maximises a <see cref="GpAcquisition"/> (log expected improvement, log expected hypervolume improvement, log
-/// probability of feasibility) over the search space: scores quasi-random candidates, then refines the
+/// probability of feasibility, or any <see cref="IAcquisitionFunction"/> of one model such as PB2's UCB) over the search
+/// space, or over the coordinates not held fixed: scores quasi-random candidates, then refines the
 /// best few and the given starts (the best observed points) by alternating L-BFGS-B on the continuous (and relaxed
 /// many-valued discrete) coordinates with a local search on the discrete ones (neighbouring grid values, every other
 /// choice of a categorical), as Optuna's GPSampler does.
@@ -14,18 +15,23 @@ internal sealed class AcquisitionOptimizer
 
     private readonly GpAcquisition _acquisition;
     private readonly GpSearchSpace _space;
+    private readonly bool[] _fixed;
+    private readonly bool[] _along;
     private readonly int _d;
     private readonly int[] _relaxed;
     private readonly double[] _gradient;
 
     /// <param name="acquisition">The function to maximise, on the models (with any fantasies for running trials).</param>
     /// <param name="space">The space the model's coordinates belong to.</param>
-    public AcquisitionOptimizer(GpAcquisition acquisition, GpSearchSpace space)
+    /// <param name="fixedCoordinates">The coordinates that keep the value they have in the candidates and starts (a context, such as PB2's time); null moves all.</param>
+    public AcquisitionOptimizer(GpAcquisition acquisition, GpSearchSpace space, bool[]? fixedCoordinates = null)
     {
         _acquisition = acquisition;
         _space = space;
         _d = space.Count;
-        _relaxed = [.. Enumerable.Range(0, _d).Where(i => space.IsRelaxed[i])];
+        _fixed = fixedCoordinates ?? new bool[_d];
+        _along = [.. Enumerable.Range(0, _d).Select(i => space.IsRelaxed[i] && !_fixed[i])];
+        _relaxed = [.. Enumerable.Range(0, _d).Where(i => _along[i])];
         _gradient = new double[_d];
     }
 
@@ -116,7 +122,7 @@ internal sealed class AcquisitionOptimizer
             }
 
             Evaluations++;
-            var v = _acquisition.ScoreWithGradient(trial, _space.IsRelaxed, _gradient);
+            var v = _acquisition.ScoreWithGradient(trial, _along, _gradient);
             for (var k = 0; k < m; k++)
             {
                 g[k] = -_gradient[_relaxed[k]];
@@ -147,7 +153,7 @@ internal sealed class AcquisitionOptimizer
         for (var i = 0; i < _d; i++)
         {
             var kind = _space.Kinds[i];
-            if (kind == GpDimensionKind.Continuous)
+            if (kind == GpDimensionKind.Continuous || _fixed[i])
             {
                 continue;
             }

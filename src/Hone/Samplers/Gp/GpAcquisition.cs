@@ -22,6 +22,7 @@ internal sealed class GpAcquisition
     private readonly double[] _varianceGradient;
     private readonly double[][] _objectiveMeanGradients;
     private readonly double[][] _objectiveVarianceGradients;
+    private IAcquisitionFunction? _function;
 
     private GpAcquisition(GaussianProcess[] objectives, double best, LogExpectedHypervolumeImprovement? ehvi, GaussianProcess[] constraints, double[] thresholds, int d)
     {
@@ -47,6 +48,10 @@ internal sealed class GpAcquisition
     /// <summary>Log EHVI of several objectives over the <paramref name="boxes"/> of the feasible front, times the constraints' probabilities.</summary>
     public static GpAcquisition HypervolumeImprovement(GaussianProcess[] objectives, ImprovementBoxes boxes, GaussianProcess[] constraints, double[] thresholds, int d) =>
         new(objectives, 0, new LogExpectedHypervolumeImprovement(boxes), constraints, thresholds, d);
+
+    /// <summary><paramref name="function"/> of one model's posterior (e.g. PB2's upper confidence bound), with no constraints.</summary>
+    public static GpAcquisition Of(GaussianProcess model, IAcquisitionFunction function, int d) =>
+        new([model], 0, null, [], [], d) { _function = function };
 
     /// <summary>The log probability that every constraint is satisfied, alone: for a study without a feasible trial yet.</summary>
     public static GpAcquisition Feasibility(GaussianProcess[] constraints, double[] thresholds, int d) =>
@@ -119,6 +124,14 @@ internal sealed class GpAcquisition
         if (_objectives.Length == 0)
         {
             return 0;
+        }
+
+        if (_function is not null)
+        {
+            var (value, meanCoefficient, varianceCoefficient) = _function.WithGradient(_means[0], _variances[0]);
+            _meanCoefficients[0] = meanCoefficient;
+            _varianceCoefficients[0] = varianceCoefficient;
+            return value;
         }
 
         if (_ehvi is null)

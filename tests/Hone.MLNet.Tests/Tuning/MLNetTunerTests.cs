@@ -64,7 +64,9 @@ public class MLNetTunerTests
             result.SaveModel(path);
             var ml = new MLContext(0);
             var model = ml.Model.Load(path, out var schema);
-            Assert.Equal(4, ((VectorDataViewType)schema["Features"].Type).Size);
+            // The model reads the table's raw columns by name.
+            Assert.Equal(["f0", "f1", "f2", "f3"], schema.Select(c => c.Name));
+            Assert.All(schema, c => Assert.Equal(NumberDataViewType.Single, c.Type));
         }
         finally
         {

@@ -42,6 +42,24 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Tune_Penguins_EncodesCategoricalColumns_AndNamesAnUnknownColumn()
+    {
+        var result = await CliRunner.RunAsync(
+            "tune", "--data", Data("penguins.csv"), "--label", "species", "--task", "multiclass", "--trainers", "LbfgsMaximumEntropy", "-n", "2",
+            "--validation", "stratified:3", "--storage", _dir.StorageUrl, "--study-name", "penguins", "--out", _dir["out"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2 categorical", result.Output, StringComparison.Ordinal);
+        Assert.Contains("preprocessing (tuned)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("\"preprocessing\"", File.ReadAllText(_dir["out/summary.json"]), StringComparison.Ordinal);
+
+        var bad = await CliRunner.RunAsync(
+            "tune", "--data", Data("penguins.csv"), "--label", "species", "--task", "multiclass", "--ignore", "Island", "-n", "1", "--storage", _dir.StorageUrl);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--ignore", bad.Error, StringComparison.Ordinal);
+        Assert.Contains("has no column \"Island\"; its columns are species, island, bill_length_mm", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tune_SecondObjectiveSize_PrintsTheParetoSet_RefitsTheChosenTradeOff()
     {
         var result = await CliRunner.RunAsync(

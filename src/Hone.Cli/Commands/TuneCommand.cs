@@ -46,6 +46,18 @@ internal static class TuneCommand
         var jobs = CommandLineValues.WholeNumber("--jobs", "-j", 1, 1024, Math.Max(1, Environment.ProcessorCount),
             "Trials at once (default: one per core; --jobs 1 makes a run repeat exactly).");
         var ignore = new Option<string?>("--ignore") { Description = "Columns to ignore, comma-separated." };
+        var categorical = new Option<string?>("--categorical")
+        {
+            Description = "Columns to one-hot encode whatever their cells look like (e.g. numeric codes), comma-separated (default: non-numeric columns with few distinct values).",
+        };
+        var text = new Option<string?>("--text")
+        {
+            Description = "Columns to featurize as free text (word and character n-grams), comma-separated (default: non-numeric columns with many distinct values).",
+        };
+        var fixedPreprocessing = new Option<bool>("--fixed-preprocessing")
+        {
+            Description = "Do not tune the preprocessing: mean for missing numbers, min-max normalization for linear trainers, one-hot encoding, default text n-grams, no feature selection.",
+        };
         var output = new Option<string?>("--out", "-o") { Description = "Folder for model.zip, summary.json and report.html (default: out/<data file name>)." };
         var storage = new Option<string>("--storage")
         {
@@ -78,7 +90,8 @@ internal static class TuneCommand
         var warmStartStorage = new Option<string?>("--warm-start-storage") { Description = "Where the --warm-start studies are (default: --storage)." };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
-            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, output, storage, studyName, force, quiet, second, maxSecond,
+            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, categorical, text, fixedPreprocessing,
+            output, storage, studyName, force, quiet, second, maxSecond,
             timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage,
         };
         tune.SetAction(parse =>
@@ -164,6 +177,24 @@ internal static class TuneCommand
                     (table.Layout == CsvLayout.Header ? string.Empty : " (the file has no column names, so the label is \"target\")"));
             }
 
+            string[] Columns(Option<string?> option)
+            {
+                var names = parse.GetValue(option)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+                foreach (var column in names)
+                {
+                    if (!table.ColumnNames.Contains(column))
+                    {
+                        throw new UsageException($"{option.Name}: {dataPath} has no column \"{column}\"; its columns are {string.Join(", ", table.ColumnNames)}");
+                    }
+                }
+
+                return names;
+            }
+
+            var ignoreColumns = Columns(ignore);
+            var categoricalColumns = Columns(categorical);
+            var textColumns = Columns(text);
+
             // Opened last, once every other argument is known to be good, so a usage error leaves no database behind.
             var store = StorageFactory.Open(storageUrl);
 
@@ -190,7 +221,10 @@ internal static class TuneCommand
                 CpuBudget = parse.GetValue(cpuBudget),
                 EnergyBudgetWattHours = parse.GetValue(energyBudget),
                 WarmStartFrom = sources,
-                IgnoreColumns = parse.GetValue(ignore)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                IgnoreColumns = ignoreColumns,
+                CategoricalColumns = categoricalColumns,
+                TextColumns = textColumns,
+                TunePreprocessing = !parse.GetValue(fixedPreprocessing),
                 Progress = quietRun ? null : new PlainProgress(context.Output),
                 Storage = store,
                 StudyName = name,
@@ -219,6 +253,11 @@ internal static class TuneCommand
             {
                 context.Error.WriteLine($"hone: every trial of study \"{name}\" failed: {Output.Messages.Of(e)}");
                 return ExitCodes.AllTrialsFailed;
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                context.Error.WriteLine($"hone: warning: {warning}");
             }
 
             context.Output.Write(result.FormatReport());

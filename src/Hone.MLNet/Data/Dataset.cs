@@ -10,7 +10,11 @@ namespace Hone.MLNet.Data;
 /// </summary>
 internal sealed class Dataset
 {
-    private Dataset(TuningTask task, float[] features, int rows, string[] featureNames, double[] labels, string[] classNames)
+    private const string LabelColumn = "Label";
+    private readonly DataViewSchema? _rawSchema;
+    private readonly Array[]? _rawArrays;
+
+    private Dataset(TuningTask task, float[] features, int rows, string[] featureNames, double[] labels, string[] classNames, FeatureColumn[]? raw = null)
     {
         Task = task;
         Features = features;
@@ -18,7 +22,53 @@ internal sealed class Dataset
         FeatureNames = featureNames;
         Labels = labels;
         ClassNames = classNames;
+        Columns = raw;
+        if (raw is not null)
+        {
+            var builder = new DataViewSchema.Builder();
+            var arrays = new List<Array>();
+            foreach (var column in raw)
+            {
+                builder.AddColumn(column.Name, column.Kind == ColumnKind.Numeric ? NumberDataViewType.Single : TextDataViewType.Instance);
+                arrays.Add(column.Kind == ColumnKind.Numeric ? column.Numbers! : column.Texts!);
+            }
+
+            switch (task)
+            {
+                case TuningTask.BinaryClassification:
+                    builder.AddColumn(LabelColumn, BooleanDataViewType.Instance);
+                    arrays.Add(labels.Select(v => v > 0.5).ToArray());
+                    break;
+                case TuningTask.MulticlassClassification:
+                    builder.AddColumn(LabelColumn, new KeyDataViewType(typeof(uint), classNames.Length));
+                    arrays.Add(labels.Select(v => (uint)v + 1).ToArray());
+                    break;
+                default:
+                    builder.AddColumn(LabelColumn, NumberDataViewType.Single);
+                    arrays.Add(labels.Select(v => (float)v).ToArray());
+                    break;
+            }
+
+            _rawSchema = builder.ToSchema();
+            _rawArrays = [.. arrays];
+            var inputs = new DataViewSchema.Builder();
+            foreach (var column in raw)
+            {
+                inputs.AddColumn(column.Name, column.Kind == ColumnKind.Numeric ? NumberDataViewType.Single : TextDataViewType.Instance);
+            }
+
+            RawInputSchema = inputs.ToSchema();
+        }
     }
+
+    /// <summary>The raw feature columns (data read from a table); null when the features are a numeric matrix.</summary>
+    public IReadOnlyList<FeatureColumn>? Columns { get; }
+
+    /// <summary>With raw columns, the schema a pipeline model reads: the feature columns, without the label.</summary>
+    public DataViewSchema? RawInputSchema { get; }
+
+    /// <summary>Problems in the data that did not stop tuning (e.g. a column left out), in words for the user.</summary>
+    public IReadOnlyList<string> Warnings { get; private init; } = [];
 
     public TuningTask Task { get; }
 
@@ -93,9 +143,121 @@ internal sealed class Dataset
         return new Dataset(task, x, n, [.. names], labels, classNames);
     }
 
-    /// <summary>An ML.NET view of the given rows with a "Features" vector and a "Label" of the task's type.</summary>
+    /// <summary>
+    /// Reads a table's columns as they are (numeric with NaN for missing values, categorical, text), for a pipeline
+    /// that featurizes them; every problem is an <see cref="ArgumentException"/> that names the column and says what to do.
+    /// </summary>
+    public static Dataset FromTable(MLContext mlContext, TabularData table, string labelColumnName, TuningTask task, IReadOnlyCollection<string> ignore,
+        IReadOnlyCollection<string> categorical, IReadOnlyCollection<string> text)
+    {
+        var columns = string.Join(", ", table.ColumnNames);
+        void CheckNames(IReadOnlyCollection<string> names, string flag)
+        {
+            foreach (var name in names)
+            {
+                if (!table.ColumnNames.Contains(name))
+                {
+                    throw new ArgumentException($"{flag} names column \"{name}\", which {table.Source} does not have; its columns are {columns}.", nameof(table));
+                }
+
+                if (name == labelColumnName && flag != "--ignore")
+                {
+                    throw new ArgumentException($"{flag} names column \"{name}\", which is the label; it lists feature columns only.", nameof(table));
+                }
+            }
+        }
+
+        CheckNames(ignore, "--ignore");
+        CheckNames(categorical, "--categorical");
+        CheckNames(text, "--text");
+        if (categorical.Intersect(text).FirstOrDefault() is { } both)
+        {
+            throw new ArgumentException($"Column \"{both}\" is in both --categorical and --text; give it one kind.", nameof(table));
+        }
+
+        if (task != TuningTask.MulticlassClassification && table.FirstNonNumericCell(labelColumnName) is { } cell)
+        {
+            throw new ArgumentException(
+                $"Label \"{labelColumnName}\" is text ({cell}); task {task.ShortName()} needs a " +
+                (task == TuningTask.Regression ? "numeric label." : "boolean or 0/1 label. Use task multiclass for class names."),
+                nameof(labelColumnName));
+        }
+
+        var view = table.ToDataView(mlContext);
+        var (labels, classNames) = ReadLabels(view, view.Schema[labelColumnName], task);
+        var features = new List<FeatureColumn>();
+        var warnings = new List<string>();
+        var n = table.RowCount;
+        foreach (var name in table.ColumnNames)
+        {
+            if (name == labelColumnName || ignore.Contains(name))
+            {
+                continue;
+            }
+
+            if (name is "Label" or "Features" || name.StartsWith("hone.", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Feature column \"{name}\" has a name the pipeline uses for itself (Label, Features, hone.*); rename the column in {table.Source} or drop it with --ignore {name}.", nameof(table));
+            }
+
+            var missing = table.MissingCount(name);
+            if (missing == n)
+            {
+                throw new ArgumentException(
+                    $"Column \"{name}\" has no values in its {n} rows (every cell is empty, NA, NaN or ?); drop it with --ignore {name}.", nameof(table));
+            }
+
+            var kind = categorical.Contains(name) ? ColumnKind.Categorical : text.Contains(name) ? ColumnKind.Text : table.KindOf(name);
+            var index = table.ColumnIndex(name);
+            if (kind == ColumnKind.Numeric)
+            {
+                var values = new float[n];
+                for (var r = 0; r < n; r++)
+                {
+                    var c = table.Cell(r, index);
+                    values[r] = TabularData.IsMissing(c) ? float.NaN : TabularData.TryParse(c, out var v) ? (float)v : float.NaN;
+                }
+
+                features.Add(new FeatureColumn(name, kind, values, null, missing, table.DistinctCount(name)));
+                continue;
+            }
+
+            var texts = new string[n];
+            for (var r = 0; r < n; r++)
+            {
+                var c = table.Cell(r, index);
+                texts[r] = TabularData.IsMissing(c) ? string.Empty : c;
+            }
+
+            var distinct = table.DistinctCount(name);
+            if (kind == ColumnKind.Categorical && distinct < 2)
+            {
+                var only = texts.FirstOrDefault(t => t.Length > 0) ?? "";
+                warnings.Add(missing == 0
+                    ? $"Column \"{name}\" holds the single value \"{only}\" in all {n} rows, so it cannot tell rows apart; it was left out (--ignore {name} says so explicitly)."
+                    : $"Column \"{name}\" holds the single value \"{only}\" ({missing} of {n} rows are missing); it was left out (--ignore {name} says so explicitly).");
+                continue;
+            }
+
+            features.Add(new FeatureColumn(name, kind, null, texts, missing, distinct));
+        }
+
+        if (features.Count == 0)
+        {
+            throw new ArgumentException($"{table.Source} has no feature column besides the label \"{labelColumnName}\" (after --ignore and single-valued columns).", nameof(table));
+        }
+
+        return new Dataset(task, [], n, features.Select(f => f.Name).ToArray(), labels, classNames, [.. features]) { Warnings = warnings };
+    }
+
+    /// <summary>An ML.NET view of the given rows with a "Label" of the task's type and either the raw feature columns or a "Features" vector.</summary>
     public IDataView ToDataView(MLContext mlContext, IReadOnlyList<int> rows)
     {
+        if (_rawSchema is not null)
+        {
+            return new ColumnarDataView(_rawSchema, _rawArrays!, rows);
+        }
+
         var d = FeatureCount;
         float[] RowFeatures(int r) => Features.AsSpan(r * d, d).ToArray();
         switch (Task)
@@ -309,6 +471,15 @@ internal sealed class Dataset
         };
     }
 }
+
+/// <summary>A feature column read from a table.</summary>
+/// <param name="Name">The column's name (the model's input column).</param>
+/// <param name="Kind">How it is featurized.</param>
+/// <param name="Numbers">Numeric values (NaN where missing), for a numeric column.</param>
+/// <param name="Texts">Cells (empty where missing), for a categorical or text column.</param>
+/// <param name="Missing">How many cells are missing.</param>
+/// <param name="Distinct">How many distinct values the cells that are not missing hold.</param>
+internal sealed record FeatureColumn(string Name, ColumnKind Kind, float[]? Numbers, string[]? Texts, int Missing, int Distinct);
 
 /// <summary>A binary-classification row for ML.NET.</summary>
 internal sealed class BinaryRow

@@ -23,8 +23,9 @@ public enum CsvLayout
 }
 
 /// <summary>
-/// A table read from a CSV file (optionally gzip-compressed), with each column's type decided once:
-/// numeric when every cell parses as a number, text otherwise.
+/// A table read from a CSV file (optionally gzip-compressed), with each column's kind decided once:
+/// numeric when every cell that is not missing parses as a number, else categorical (few distinct values) or
+/// free text (many). Empty cells, NA, NaN and ? are missing values.
 /// </summary>
 /// <remarks>
 /// The separator is detected (comma, semicolon, tab, or runs of spaces); double-quoted cells may hold separators.
@@ -37,6 +38,8 @@ public sealed class TabularData
     private readonly bool[] _numeric;
     private readonly (int Line, int Column, string Text)?[] _firstNonNumeric;
     private readonly int[] _lineNumbers;
+    private readonly int[] _missing;
+    private readonly int[] _distinct;
 
     private TabularData(string source, CsvLayout layout, string[] names, string[][] rows, int[] lineNumbers, IReadOnlyList<string> classNames)
     {
@@ -48,20 +51,39 @@ public sealed class TabularData
         ClassNames = classNames;
         _numeric = new bool[names.Length];
         _firstNonNumeric = new (int, int, string)?[names.Length];
+        _missing = new int[names.Length];
+        _distinct = new int[names.Length];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var c = 0; c < names.Length; c++)
         {
             _numeric[c] = true;
+            seen.Clear();
             for (var r = 0; r < rows.Length; r++)
             {
-                if (!TryParse(rows[r][c], out _))
+                var cell = rows[r][c].Trim();
+                if (IsMissing(cell))
+                {
+                    _missing[c]++;
+                    continue;
+                }
+
+                seen.Add(cell);
+                if (_numeric[c] && !TryParse(cell, out _))
                 {
                     _numeric[c] = false;
                     _firstNonNumeric[c] = (lineNumbers[r], c + 1, rows[r][c]);
-                    break;
                 }
             }
+
+            _distinct[c] = seen.Count;
         }
     }
+
+    /// <summary>
+    /// The most distinct values a non-numeric column may have to be read as categorical rather than free text:
+    /// a tenth of the rows, at least 20 and at most 100.
+    /// </summary>
+    public int CategoricalLimit => Math.Clamp(RowCount / 10, 20, 100);
 
     /// <summary>The file the table came from.</summary>
     public string Source { get; }
@@ -78,10 +100,45 @@ public sealed class TabularData
     /// <summary>Class names from a scikit-learn header (for labels 0, 1, ...); empty otherwise.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>Whether every cell of the column is a number.</summary>
+    /// <summary>Whether every cell of the column that is not missing is a number (true too when every cell is missing).</summary>
     /// <exception cref="ArgumentException">No such column.</exception>
     public bool IsNumeric(string column) => _numeric[IndexOf(column)];
 
+    /// <summary>
+    /// The column's kind as read from its cells: numeric when every cell that is not missing is a number; otherwise
+    /// categorical when it has at most <see cref="CategoricalLimit"/> distinct values, free text when it has more.
+    /// </summary>
+    /// <exception cref="ArgumentException">No such column.</exception>
+    public ColumnKind KindOf(string column)
+    {
+        var c = IndexOf(column);
+        return _numeric[c] ? ColumnKind.Numeric : _distinct[c] <= CategoricalLimit ? ColumnKind.Categorical : ColumnKind.Text;
+    }
+
+    /// <summary>How many of the column's cells are missing (empty, NA, NaN or ?).</summary>
+    /// <exception cref="ArgumentException">No such column.</exception>
+    public int MissingCount(string column) => _missing[IndexOf(column)];
+
+    /// <summary>How many distinct values the column's cells that are not missing hold.</summary>
+    /// <exception cref="ArgumentException">No such column.</exception>
+    public int DistinctCount(string column) => _distinct[IndexOf(column)];
+
+    /// <summary>Whether a cell is a missing value: empty, NA, NaN or ? (case-insensitive, surrounding spaces ignored).</summary>
+    public static bool IsMissing(string cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        var t = cell.AsSpan().Trim();
+        return t.Length == 0 || t.Equals("NA", StringComparison.OrdinalIgnoreCase) || t.Equals("NaN", StringComparison.OrdinalIgnoreCase) || t is "?";
+    }
+
+    /// <summary>The cell at a 0-based data row and column index, trimmed.</summary>
+    internal string Cell(int row, int column) => _rows[row][column].Trim();
+
+    /// <summary>The file line a 0-based data row came from.</summary>
+    internal int LineOf(int row) => _lineNumbers[row];
+
+    /// <summary>The 0-based index of a column.</summary>
+    internal int ColumnIndex(string column) => IndexOf(column);
     /// <summary>Where the column's first non-numeric cell is, as "file:line:column: "text"", or null when the column is numeric.</summary>
     public string? FirstNonNumericCell(string column)
     {
@@ -197,7 +254,7 @@ public sealed class TabularData
     }
 
     /// <summary>
-    /// An ML.NET view of the table: numeric columns as Single, text columns as Text, named as in <see cref="ColumnNames"/>.
+    /// An ML.NET view of the table: numeric columns as Single (a missing value is NaN), the others as Text, named as in <see cref="ColumnNames"/>.
     /// </summary>
     public IDataView ToDataView(MLContext mlContext)
     {
@@ -218,7 +275,8 @@ public sealed class TabularData
                     builder.Append('\t');
                 }
 
-                builder.Append(row[c].Replace('\t', ' ').Trim());
+                var cell = row[c].Replace('\t', ' ').Trim();
+                builder.Append(_numeric[c] && IsMissing(cell) ? string.Empty : cell);
             }
 
             builder.Append('\n');
@@ -231,6 +289,7 @@ public sealed class TabularData
             HasHeader = false,
             AllowQuoting = false,
             TrimWhitespace = false,
+            MissingRealsAsNaNs = true,
         });
         return loader.Load(new InMemorySource(builder.ToString()));
     }

@@ -8,7 +8,7 @@ namespace Hone.MLNet.SearchSpaces;
 /// <summary>
 /// A trainer and the options Hone tunes for it. <see cref="Suggest"/> asks a trial for every option (named
 /// "Trainer.Option", so each trainer is its own conditional subspace); <see cref="CreateEstimator"/> builds the
-/// ML.NET pipeline (with a normalizer for linear trainers) from those values, or with ML.NET's defaults.
+/// ML.NET pipeline (with a min–max normalizer for linear trainers) from those values, or with ML.NET's defaults.
 /// </summary>
 /// <remarks>The estimator reads the label from a column "Label" and a Single vector "Features".</remarks>
 public sealed class TrainerSearchSpace
@@ -32,6 +32,15 @@ public sealed class TrainerSearchSpace
         Parameters = parameters;
         _build = build;
     }
+
+    /// <summary>Whether the trainer is linear and wants normalized features (the ready SDCA, L-BFGS and online gradient descent spaces).</summary>
+    public bool IsLinear { get; private init; }
+
+    /// <summary>A linear trainer's space: <paramref name="build"/> builds the trainer alone and the normalizer is added in front.</summary>
+    internal static TrainerSearchSpace Linear(
+        string name, TuningTask task, IReadOnlyList<HyperParameter> parameters,
+        Func<MLContext, IReadOnlyDictionary<string, object?>?, IEstimator<ITransformer>> build) =>
+        new(name, task, parameters, build) { IsLinear = true };
 
     /// <summary>The trainer's name, e.g. LightGbm, SdcaLogisticRegression.</summary>
     public string Name { get; }
@@ -64,12 +73,12 @@ public sealed class TrainerSearchSpace
 
         var list = Parameters.ToArray();
         list[index] = parameter;
-        return new TrainerSearchSpace(Name, Task, list, _build);
+        return new TrainerSearchSpace(Name, Task, list, _build) { IsLinear = IsLinear };
     }
 
     /// <summary>A copy without some options: they keep ML.NET's default.</summary>
     public TrainerSearchSpace WithoutParameters(params string[] names) =>
-        new(Name, Task, Parameters.Where(p => !names.Contains(p.Name)).ToArray(), _build);
+        new(Name, Task, Parameters.Where(p => !names.Contains(p.Name)).ToArray(), _build) { IsLinear = IsLinear };
 
     /// <summary>The study parameter name of an option: "Trainer.Option".</summary>
     public string ParameterName(HyperParameter parameter)
@@ -123,8 +132,12 @@ public sealed class TrainerSearchSpace
     public IEstimator<ITransformer> CreateEstimator(MLContext mlContext, IReadOnlyDictionary<string, object?>? parameters)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return _build(mlContext, parameters);
+        return IsLinear ? mlContext.Transforms.NormalizeMinMax("Features").Append(_build(mlContext, parameters)) : _build(mlContext, parameters);
     }
+
+    /// <summary>The trainer alone (no normalizer even for a linear trainer), for a pipeline that prepares "Features" itself.</summary>
+    internal IEstimator<ITransformer> CreateTrainer(MLContext mlContext, IReadOnlyDictionary<string, object?>? parameters) =>
+        _build(mlContext, parameters);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Task.ShortName()}): {string.Join(", ", Parameters.Select(p => $"{p.Name} {p.Distribution}"))}";

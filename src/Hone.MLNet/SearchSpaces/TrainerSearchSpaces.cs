@@ -215,10 +215,9 @@ public static class TrainerSearchSpaces
             TuningTask.MulticlassClassification => "SdcaMaximumEntropy",
             _ => "Sdca",
         };
-        return new TrainerSearchSpace(name, task, parameters, (ml, p) =>
+        return TrainerSearchSpace.Linear(name, task, parameters, (ml, p) =>
         {
             var v = new Values(p);
-            var normalize = ml.Transforms.NormalizeMinMax(Features);
             switch (task)
             {
                 case TuningTask.BinaryClassification:
@@ -227,7 +226,7 @@ public static class TrainerSearchSpaces
                         o.L2Regularization = v.Float("L2Regularization", o.L2Regularization);
                         o.L1Regularization = v.Float("L1Regularization", o.L1Regularization);
                         o.MaximumNumberOfIterations = v.Int("MaximumNumberOfIterations", o.MaximumNumberOfIterations);
-                        return normalize.Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(o));
+                        return ml.BinaryClassification.Trainers.SdcaLogisticRegression(o);
                     }
 
                 case TuningTask.MulticlassClassification:
@@ -236,7 +235,7 @@ public static class TrainerSearchSpaces
                         o.L2Regularization = v.Float("L2Regularization", o.L2Regularization);
                         o.L1Regularization = v.Float("L1Regularization", o.L1Regularization);
                         o.MaximumNumberOfIterations = v.Int("MaximumNumberOfIterations", o.MaximumNumberOfIterations);
-                        return normalize.Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(o));
+                        return ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(o);
                     }
 
                 default:
@@ -245,7 +244,7 @@ public static class TrainerSearchSpaces
                         o.L2Regularization = v.Float("L2Regularization", o.L2Regularization);
                         o.L1Regularization = v.Float("L1Regularization", o.L1Regularization);
                         o.MaximumNumberOfIterations = v.Int("MaximumNumberOfIterations", o.MaximumNumberOfIterations);
-                        return normalize.Append(ml.Regression.Trainers.Sdca(o));
+                        return ml.Regression.Trainers.Sdca(o);
                     }
             }
         });
@@ -265,10 +264,9 @@ public static class TrainerSearchSpaces
 
         var parameters = LbfgsParameters();
         var name = task == TuningTask.BinaryClassification ? "LbfgsLogisticRegression" : "LbfgsMaximumEntropy";
-        return new TrainerSearchSpace(name, task, parameters, (ml, p) =>
+        return TrainerSearchSpace.Linear(name, task, parameters, (ml, p) =>
         {
             var v = new Values(p);
-            var normalize = ml.Transforms.NormalizeMinMax(Features);
             if (task == TuningTask.BinaryClassification)
             {
                 var o = new LbfgsLogisticRegressionBinaryTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, NumberOfThreads = 1 };
@@ -276,7 +274,7 @@ public static class TrainerSearchSpaces
                 o.L1Regularization = v.Float("L1Regularization", o.L1Regularization);
                 o.OptimizationTolerance = v.Float("OptimizationTolerance", o.OptimizationTolerance);
                 o.HistorySize = v.Int("HistorySize", o.HistorySize);
-                return normalize.Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(o));
+                return ml.BinaryClassification.Trainers.LbfgsLogisticRegression(o);
             }
 
             var m = new LbfgsMaximumEntropyMulticlassTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, NumberOfThreads = 1 };
@@ -284,7 +282,7 @@ public static class TrainerSearchSpaces
             m.L1Regularization = v.Float("L1Regularization", m.L1Regularization);
             m.OptimizationTolerance = v.Float("OptimizationTolerance", m.OptimizationTolerance);
             m.HistorySize = v.Int("HistorySize", m.HistorySize);
-            return normalize.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(m));
+            return ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(m);
         });
     }
 
@@ -293,7 +291,7 @@ public static class TrainerSearchSpaces
     /// <see cref="Lbfgs"/>. Regression only; the tuner leaves it out when a label is negative.
     /// </summary>
     public static TrainerSearchSpace LbfgsPoisson() =>
-        new("LbfgsPoissonRegression", TuningTask.Regression, LbfgsParameters(), (ml, p) =>
+        TrainerSearchSpace.Linear("LbfgsPoissonRegression", TuningTask.Regression, LbfgsParameters(), (ml, p) =>
         {
             var v = new Values(p);
             var o = new LbfgsPoissonRegressionTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, NumberOfThreads = 1 };
@@ -301,7 +299,7 @@ public static class TrainerSearchSpaces
             o.L1Regularization = v.Float("L1Regularization", o.L1Regularization);
             o.OptimizationTolerance = v.Float("OptimizationTolerance", o.OptimizationTolerance);
             o.HistorySize = v.Int("HistorySize", o.HistorySize);
-            return ml.Transforms.NormalizeMinMax(Features).Append(ml.Regression.Trainers.LbfgsPoissonRegression(o));
+            return ml.Regression.Trainers.LbfgsPoissonRegression(o);
         });
 
     /// <summary>
@@ -309,7 +307,7 @@ public static class TrainerSearchSpaces
     /// L2Regularization 1e-7–0.1 (log, default 0), NumberOfIterations 1–50 (log, 1), DecreaseLearningRate (true).
     /// </summary>
     public static TrainerSearchSpace OnlineGradientDescent() =>
-        new("OnlineGradientDescent", TuningTask.Regression,
+        TrainerSearchSpace.Linear("OnlineGradientDescent", TuningTask.Regression,
         [
             new("LearningRate", new FloatDistribution(0.001, 0.5, log: true), 0.1),
             new("L2Regularization", new FloatDistribution(1e-7, 0.1, log: true), 0.0),
@@ -323,7 +321,7 @@ public static class TrainerSearchSpaces
             o.L2Regularization = v.Float("L2Regularization", o.L2Regularization);
             o.NumberOfIterations = v.Int("NumberOfIterations", o.NumberOfIterations);
             o.DecreaseLearningRate = v.Bool("DecreaseLearningRate", o.DecreaseLearningRate);
-            return ml.Transforms.NormalizeMinMax(Features).Append(ml.Regression.Trainers.OnlineGradientDescent(o));
+            return ml.Regression.Trainers.OnlineGradientDescent(o);
         });
 
     private static HyperParameter[] LbfgsParameters() =>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Hone.MLNet.Data;
 using Hone.MLNet.Metrics;
+using Hone.MLNet.Pipelines;
 using Hone.MLNet.Resources;
 using Hone.MLNet.SearchSpaces;
 using Hone.MLNet.Statistics;
@@ -46,8 +47,12 @@ public sealed class MLNetTuner
     /// <summary>The pruner used when <see cref="TuneOptions.Pruner"/> is null: the median rule after 5 trials.</summary>
     public static IPruner DefaultPruner() => new MedianPruner(new MedianPrunerOptions { StartupTrials = 5 });
 
-    /// <summary>Tunes on a table read by <see cref="TabularData.LoadCsv"/>; a non-numeric feature is reported with its file:line:column.</summary>
-    /// <exception cref="ArgumentException">The label column is missing, of the wrong type for the task, a feature is not numeric, or the options are invalid.</exception>
+    /// <summary>
+    /// Tunes a whole pipeline on a table read by <see cref="TabularData.LoadCsv"/>: numeric, categorical and free-text
+    /// columns (missing numbers allowed) are featurized by preprocessing choices tuned with the trainer (see
+    /// <see cref="TuneOptions.TunePreprocessing"/>), and the model reads the raw columns by name.
+    /// </summary>
+    /// <exception cref="ArgumentException">The label column is missing or of the wrong type for the task, a column named in the options does not exist, a column has no values, or the options are invalid.</exception>
     public TuneResult Tune(TabularData data, string labelColumnName, TuneOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -61,36 +66,28 @@ public sealed class MLNetTuner
                 (data.Layout == CsvLayout.Header ? "." : $" (the file has no column names, so the label is \"target\")."), nameof(labelColumnName));
         }
 
-        foreach (var column in data.ColumnNames)
-        {
-            if (column != labelColumnName && !options.IgnoreColumns.Contains(column) && data.FirstNonNumericCell(column) is { } cell)
-            {
-                throw new ArgumentException(
-                    $"Feature column \"{column}\" is not numeric: {cell}. Features must be numbers; drop the column (IgnoreColumns / --ignore) or encode it first.",
-                    nameof(data));
-            }
-        }
-
+        var dataset = Dataset.FromTable(_mlContext, data, labelColumnName, options.Task, options.IgnoreColumns, options.CategoricalColumns, options.TextColumns);
         var classNames = data.ClassNames.Count > 0 && data.Layout == CsvLayout.SklearnHeader && labelColumnName == data.ColumnNames[^1] ? data.ClassNames : null;
-        return Tune(data.ToDataView(_mlContext), labelColumnName, options, classNames, cancellationToken);
+        return Run(dataset, labelColumnName, options, classNames, cancellationToken);
     }
 
     /// <summary>Tunes on an ML.NET data view: every numeric column other than the label (and the ignored ones) is a feature.</summary>
     /// <exception cref="ArgumentException">The input is unusable (the message says why); raised before any training.</exception>
     /// <exception cref="InvalidOperationException">No trial completed.</exception>
-    public TuneResult Tune(IDataView data, string labelColumnName, TuneOptions options, CancellationToken cancellationToken = default) =>
-        Tune(data, labelColumnName, options, null, cancellationToken);
-
-    private TuneResult Tune(IDataView data, string labelColumnName, TuneOptions options, IReadOnlyList<string>? classNames, CancellationToken cancellationToken)
+    public TuneResult Tune(IDataView data, string labelColumnName, TuneOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(labelColumnName);
         options.Validate();
+        return Run(Dataset.FromDataView(data, labelColumnName, options.Task, options.IgnoreColumns), labelColumnName, options, null, cancellationToken);
+    }
+
+    private TuneResult Run(Dataset dataset, string labelColumnName, TuneOptions options, IReadOnlyList<string>? classNames, CancellationToken cancellationToken)
+    {
         var total = Stopwatch.StartNew();
 
         // Everything is checked before the first fit.
-        var dataset = Dataset.FromDataView(data, labelColumnName, options.Task, options.IgnoreColumns);
         var spaces = ResolveSpaces(options, dataset);
         var metric = options.ResolvedMetric;
         var validation = options.ResolvedValidation;
@@ -99,21 +96,22 @@ public sealed class MLNetTuner
         var (tuningRows, testRows) = DataSplits.TestSplit(dataset.Labels, options.TestFraction, classification, validation.KeepsOrder, seeds.TestSplit);
         if (options.TestFraction > 0 && testRows.Length == 0)
         {
-            throw new ArgumentException($"The data has {dataset.RowCount} rows: too few for a test fraction of {options.TestFraction}.", nameof(data));
+            throw new ArgumentException($"The data has {dataset.RowCount} rows: too few for a test fraction of {options.TestFraction}.", nameof(dataset));
         }
 
         if (validation.Problem(tuningRows, dataset.Labels, classification) is { } problem)
         {
-            throw new ArgumentException($"The data has {dataset.RowCount} rows, {tuningRows.Length} after the test split: {problem}", nameof(data));
+            throw new ArgumentException($"The data has {dataset.RowCount} rows, {tuningRows.Length} after the test split: {problem}", nameof(dataset));
         }
 
         if (testRows.Length > 0 && metric == TuningMetric.Auc && testRows.Select(r => dataset.Labels[r]).Distinct().Count() < 2)
         {
-            throw new ArgumentException("The test split holds a single class, so AUC is undefined on it; use more data or a larger test fraction (TestFraction; --test-fraction in hone tune).", nameof(data));
+            throw new ArgumentException("The test split holds a single class, so AUC is undefined on it; use more data or a larger test fraction (TestFraction; --test-fraction in hone tune).", nameof(dataset));
         }
 
         var folds = validation.Split(tuningRows, dataset.Labels, classification, seeds.Folds);
-        var evaluator = new FoldEvaluator(dataset, metric, seeds.MLNet, folds);
+        var preprocessing = dataset.Columns is { } featureColumns ? new PreprocessingSpace(featureColumns, options.Task) : null;
+        var evaluator = new FoldEvaluator(_mlContext, dataset, metric, seeds.MLNet, folds, preprocessing);
 
         var second = options.SecondObjective;
         var twoObjectives = second != SecondObjective.None;
@@ -138,6 +136,7 @@ public sealed class MLNetTuner
             ["seed"] = options.Seed,
             ["rows"] = dataset.RowCount,
             ["second_objective"] = second.ShortName(),
+            ["preprocessing"] = preprocessing is null ? "none" : options.TunePreprocessing ? "tuned" : "fixed",
         });
         foreach (var (key, value) in options.StudyUserAttrs)
         {
@@ -181,6 +180,9 @@ public sealed class MLNetTuner
             var space = spaces.Count == 1 ? spaces[0] : spaces.First(s => s.Name == trial.SuggestCategorical("trainer", trainerNames));
             trial.SetUserAttr("trainer", space.Name);
             var values = space.Suggest(trial);
+            var prep = preprocessing is null ? null : options.TunePreprocessing ? preprocessing.Suggest(trial, space.IsLinear) : preprocessing.Defaults(space.IsLinear);
+            var metricSums = new Dictionary<string, double>(StringComparer.Ordinal);
+            var metricCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             var scores = new List<double>();
             var seconds = new List<double>();
             var costs = new List<double>();
@@ -189,7 +191,7 @@ public sealed class MLNetTuner
                 cancellationToken.ThrowIfCancellationRequested();
                 lease.Token.ThrowIfCancellationRequested();
                 var watch = Stopwatch.StartNew();
-                var (score, cost) = evaluator.ScoreWithCost(space, values, fold, second, lease.Token);
+                var (score, cost, foldMetrics) = evaluator.ScoreWithCost(space, values, prep, fold, second, lease.Token);
                 seconds.Add(watch.Elapsed.TotalSeconds);
                 if (!double.IsFinite(score))
                 {
@@ -197,6 +199,13 @@ public sealed class MLNetTuner
                 }
 
                 scores.Add(score);
+                foreach (var (key, value) in foldMetrics)
+                {
+                    metricSums[key] = metricSums.GetValueOrDefault(key) + value;
+                    metricCounts[key] = metricCounts.GetValueOrDefault(key) + 1;
+                }
+
+                trial.SetUserAttr(MetricsKey, metricSums.ToDictionary(kv => kv.Key, kv => kv.Value / metricCounts[kv.Key], StringComparer.Ordinal));
                 trial.SetUserAttr("fold_scores", scores.ToArray());
                 trial.SetUserAttr("fold_seconds", seconds.ToArray());
                 if (twoObjectives)
@@ -251,13 +260,15 @@ public sealed class MLNetTuner
         var best = twoObjectives ? study.Trials[ChooseTradeOff(pareto, metric.Direction(), options.MaxSecondObjective)] : study.BestTrial;
         var bestSpace = spaces.First(s => s.Name == TrainerOf(best, spaces));
         var bestValues = bestSpace.FromTrialParams(best.Params);
+        var bestPrep = preprocessing?.FromTrialParams(best.Params, bestSpace.IsLinear);
+        var defaultPrep = preprocessing?.Defaults(bestSpace.IsLinear);
         var bestFoldScores = FoldScores(best);
         if (bestFoldScores.Length != folds.Count)
         {
-            bestFoldScores = folds.Select(f => evaluator.Score(bestSpace, bestValues, f)).ToArray();
+            bestFoldScores = folds.Select(f => evaluator.Score(bestSpace, bestValues, bestPrep, f)).ToArray();
         }
 
-        var defaultFoldScores = folds.Select(f => evaluator.Score(bestSpace, null, f)).ToArray();
+        var defaultFoldScores = folds.Select(f => evaluator.Score(bestSpace, null, defaultPrep, f)).ToArray();
         var direction = metric.Direction();
         var bestSummary = ScoreSummary.Of(bestFoldScores, seeds.Bootstrap);
         var defaultSummary = ScoreSummary.Of(defaultFoldScores, seeds.Bootstrap);
@@ -270,17 +281,19 @@ public sealed class MLNetTuner
 
         // Refit on every tuning row, then one look at the test set.
         var refit = Stopwatch.StartNew();
-        var model = evaluator.Fit(bestSpace, bestValues, tuningRows);
+        var model = evaluator.Fit(bestSpace, bestValues, bestPrep, tuningRows);
         var refitElapsed = refit.Elapsed;
         TestScore? test = null;
         double? defaultTest = null;
+        IReadOnlyDictionary<string, double> testMetrics = new Dictionary<string, double>();
         if (testRows.Length > 0)
         {
             var predictions = evaluator.Predict(model, testRows);
+            testMetrics = AllMetrics(predictions, options.Task);
             var value = predictions.Compute(metric);
             var (low, high) = Bootstrap.Interval(testRows.Length, rows => predictions.Compute(metric, rows), 0.95, TestBootstrapResamples, seeds.Bootstrap);
             test = new TestScore(value, low, high, testRows.Length);
-            var defaultModel = evaluator.Fit(bestSpace, null, tuningRows);
+            var defaultModel = evaluator.Fit(bestSpace, null, defaultPrep, tuningRows);
             defaultTest = evaluator.Predict(defaultModel, testRows).Compute(metric);
         }
 
@@ -311,6 +324,12 @@ public sealed class MLNetTuner
             BestTrialNumber = best.Number,
             BestTrainer = bestSpace.Name,
             BestParameters = bestValues,
+            Preprocessing = bestPrep ?? new Dictionary<string, object?>(),
+            PreprocessingTuned = preprocessing is not null && options.TunePreprocessing,
+            ColumnKinds = dataset.Columns?.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal) ?? new Dictionary<string, ColumnKind>(StringComparer.Ordinal),
+            BestMetrics = MetricsOf(best),
+            TestMetrics = testMetrics,
+            Warnings = dataset.Warnings,
             DefaultParameters = bestSpace.Parameters.ToDictionary(p => p.Name, p => p.Default),
             Best = bestSummary,
             Default = defaultSummary,
@@ -335,6 +354,35 @@ public sealed class MLNetTuner
             Elapsed = total.Elapsed,
         };
     }
+
+    /// <summary>The trial user attribute with every metric of the task, averaged over the folds scored so far.</summary>
+    public const string MetricsKey = "metrics";
+
+    /// <summary>Every metric of the task that these predictions define (log-loss needs probabilities; AUC both classes).</summary>
+    private static Dictionary<string, double> AllMetrics(Predictions predictions, TuningTask task)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var m in TuningMetrics.For(task))
+        {
+            if ((m == TuningMetric.LogLoss && predictions.Probabilities is null) || (m != TuningMetric.Auc && m != TuningMetric.LogLoss && m != TuningMetric.F1 && task.IsClassification() && predictions.PredictedClasses is null))
+            {
+                continue;
+            }
+
+            var value = predictions.Compute(m);
+            if (double.IsFinite(value))
+            {
+                result[m.ShortName()] = value;
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, double> MetricsOf(FrozenTrial trial) =>
+        trial.UserAttrs.TryGetValue(MetricsKey, out var e) && e.ValueKind == JsonValueKind.Object
+            ? e.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal)
+            : new Dictionary<string, double>(StringComparer.Ordinal);
 
     private static List<TrainerSearchSpace> ResolveSpaces(TuneOptions options, Dataset dataset)
     {
@@ -431,42 +479,52 @@ public sealed class MLNetTuner
     private sealed class FoldEvaluator
     {
         private readonly Dataset _data;
+        private readonly PreprocessingSpace? _preprocessing;
         private readonly TuningMetric _metric;
         private readonly int _seed;
         private readonly MLContext _loader;
         private readonly Dictionary<int, (IDataView Train, IDataView Valid)> _views = [];
         private readonly Lock _lock = new();
 
-        public FoldEvaluator(Dataset data, TuningMetric metric, int seed, IReadOnlyList<Fold> folds)
+        public FoldEvaluator(MLContext loader, Dataset data, TuningMetric metric, int seed, IReadOnlyList<Fold> folds, PreprocessingSpace? preprocessing)
         {
             _data = data;
+            _preprocessing = preprocessing;
             _metric = metric;
             _seed = seed;
-            _loader = new MLContext(seed);
+            _loader = loader;
             foreach (var fold in folds)
             {
                 _views[fold.Index] = (data.ToDataView(_loader, fold.TrainRows), data.ToDataView(_loader, fold.ValidRows));
             }
 
-            InputSchema = data.ToDataView(_loader, [0]).Schema;
+            InputSchema = data.RawInputSchema ?? data.ToDataView(_loader, [0]).Schema;
         }
 
         public DataViewSchema InputSchema { get; }
 
-        public double Score(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold) =>
-            ScoreWithCost(space, values, fold, SecondObjective.None).Score;
+        public double Score(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep, Fold fold) =>
+            ScoreWithCost(space, values, prep, fold, SecondObjective.None).Score;
 
-        /// <summary>The fold's score and the second objective measured on the same fit (0 for none).</summary>
-        public (double Score, double Cost) ScoreWithCost(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, Fold fold, SecondObjective second, CancellationToken cancellation = default)
+        /// <summary>The whole pipeline: the preprocessing choices (for raw columns) and the trainer.</summary>
+        public IEstimator<ITransformer> Estimator(MLContext ml, TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep) =>
+            _preprocessing is null || prep is null
+                ? space.CreateEstimator(ml, values)
+                : _preprocessing.Build(ml, prep).Append(space.CreateTrainer(ml, values));
+
+        /// <summary>The fold's score, the second objective measured on the same fit (0 for none), and every metric of the task.</summary>
+        public (double Score, double Cost, Dictionary<string, double> Metrics) ScoreWithCost(
+            TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep, Fold fold, SecondObjective second, CancellationToken cancellation = default)
         {
             var (train, valid) = _views[fold.Index];
             var ml = new MLContext(_seed);
             using var stop = cancellation.Register(() => MLContextCancellation.CancelExecution(ml));
             var fit = Stopwatch.StartNew();
-            var model = space.CreateEstimator(ml, values).Fit(train);
+            var model = Estimator(ml, space, values, prep).Fit(train);
             var fitSeconds = fit.Elapsed.TotalSeconds;
             var predict = Stopwatch.StartNew();
-            var score = Predictions(model.Transform(valid), fold.ValidRows).Compute(_metric);
+            var predictions = Predictions(model.Transform(valid), fold.ValidRows);
+            var score = predictions.Compute(_metric);
             var microsecondsPerRow = predict.Elapsed.TotalMicroseconds / Math.Max(1, fold.ValidRows.Count);
             var cost = second switch
             {
@@ -475,7 +533,7 @@ public sealed class MLNetTuner
                 SecondObjective.TrainingTime => fitSeconds,
                 _ => 0,
             };
-            return (score, cost);
+            return (score, cost, AllMetrics(predictions, _data.Task));
         }
 
         /// <summary>The size of the model saved as an ML.NET .zip, in bytes.</summary>
@@ -494,7 +552,7 @@ public sealed class MLNetTuner
             return watch.Elapsed.TotalMicroseconds / Math.Max(1, rows.Count);
         }
 
-        public ITransformer Fit(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyList<int> rows)
+        public ITransformer Fit(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep, IReadOnlyList<int> rows)
         {
             IDataView view;
             lock (_lock)
@@ -502,7 +560,8 @@ public sealed class MLNetTuner
                 view = _data.ToDataView(_loader, rows);
             }
 
-            return space.CreateEstimator(new MLContext(_seed), values).Fit(view);
+            var ml = new MLContext(_seed);
+            return Estimator(ml, space, values, prep).Fit(view);
         }
 
         public Predictions Predict(ITransformer model, IReadOnlyList<int> rows)

@@ -140,8 +140,28 @@ public sealed class TuneOptions
     /// <value>None.</value>
     public IReadOnlyDictionary<string, object?> StudyUserAttrs { get; init; } = new Dictionary<string, object?>();
 
-    /// <summary>Columns that are neither label nor feature (ids, free text).</summary>
+    /// <summary>Columns that are neither label nor feature (ids, anything that should not be learned from).</summary>
     public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
+
+    /// <summary>
+    /// Columns of a <see cref="Data.TabularData"/> to treat as categorical (one-hot encoded) whatever their cells look like,
+    /// e.g. numeric codes. Without it a column is categorical when it is not numeric and has few distinct values.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<string> CategoricalColumns { get; init; } = [];
+
+    /// <summary>Columns of a <see cref="Data.TabularData"/> to treat as free text (word and character n-grams) whatever their cells look like.</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<string> TextColumns { get; init; } = [];
+
+    /// <summary>
+    /// When tuning on a <see cref="Data.TabularData"/>, whether the preprocessing is part of the search space ("prep.*"
+    /// parameters: missing-value replacement, normalization for linear trainers, categorical encoding, text n-grams,
+    /// feature selection, each only where the data has use for it). False uses one fixed featurization: missing numbers
+    /// replaced by the mean, min–max normalization for linear trainers, one-hot encoding, ML.NET's text defaults.
+    /// </summary>
+    /// <value>True.</value>
+    public bool TunePreprocessing { get; init; } = true;
 
     /// <summary>How many bootstrap resamples the confidence intervals use.</summary>
     /// <value>10,000 for fold means; the test interval uses 2,000 (each resample re-scores the test set).</value>

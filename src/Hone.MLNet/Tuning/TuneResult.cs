@@ -34,7 +34,7 @@ public sealed class TuneResult
     /// <summary>The label column.</summary>
     public required string LabelColumn { get; init; }
 
-    /// <summary>The features, in the order of the model's "Features" input vector.</summary>
+    /// <summary>The feature columns the model reads (tuned on a data view: the slots of its "Features" input vector, in order).</summary>
     public required IReadOnlyList<string> FeatureNames { get; init; }
 
     /// <summary>Class names by class index (classification; the model's key k is class k − 1).</summary>
@@ -73,6 +73,27 @@ public sealed class TuneResult
     /// <summary>The best trial's option values, by ML.NET option name.</summary>
     public required IReadOnlyDictionary<string, object?> BestParameters { get; init; }
 
+    /// <summary>
+    /// The best pipeline's preprocessing choices by study parameter name ("prep.missing", "prep.normalize",
+    /// "prep.encoding", ...), tuned or fixed; empty when the data was a prepared data view.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Preprocessing { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>Whether the preprocessing choices were tuned (false: the fixed featurization, or no pipeline).</summary>
+    public bool PreprocessingTuned { get; init; }
+
+    /// <summary>The kind each feature column was read as (empty when the data was a prepared data view).</summary>
+    public IReadOnlyDictionary<string, Data.ColumnKind> ColumnKinds { get; init; } = new Dictionary<string, Data.ColumnKind>();
+
+    /// <summary>The best trial's cross-validated metrics (every metric of the task, averaged over its folds), by short name.</summary>
+    public IReadOnlyDictionary<string, double> BestMetrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The refit model's metrics on the test rows, by short name (empty without a test set).</summary>
+    public IReadOnlyDictionary<string, double> TestMetrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Problems in the data that did not stop the run, e.g. a single-valued column left out.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The best trainer's default option values (null: chosen by ML.NET from the data).</summary>
     public required IReadOnlyDictionary<string, object?> DefaultParameters { get; init; }
 
@@ -91,7 +112,11 @@ public sealed class TuneResult
     /// <summary>The default configuration's test score (refit on the same tuning rows), for reference.</summary>
     public required double? DefaultTestValue { get; init; }
 
-    /// <summary>The best configuration refit on all tuning rows. Its input is a Single vector "Features" (see <see cref="FeatureNames"/>).</summary>
+    /// <summary>
+    /// The best configuration refit on all tuning rows. Tuned on a table, it reads the raw feature columns by name
+    /// (numeric as Single with NaN for a missing value, categorical and text as Text); tuned on a data view, a Single
+    /// vector "Features" (see <see cref="FeatureNames"/>).
+    /// </summary>
     public required ITransformer Model { get; init; }
 
     /// <summary>The schema the model reads.</summary>
@@ -179,8 +204,14 @@ public sealed class TuneResult
                 ["trial"] = BestTrialNumber,
                 ["trainer"] = BestTrainer,
                 ["params"] = Parameters(BestParameters),
+                ["preprocessing"] = Parameters(Preprocessing),
+                ["preprocessing_tuned"] = PreprocessingTuned,
                 ["cv"] = Summary(Best),
+                ["metrics"] = new JsonObject(BestMetrics.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, Finite(kv.Value)))),
+                ["test_metrics"] = new JsonObject(TestMetrics.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, Finite(kv.Value)))),
             },
+            ["columns"] = new JsonObject(ColumnKinds.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value.ToString().ToLowerInvariant()))),
+            ["warnings"] = new JsonArray(Warnings.Select(w => (JsonNode?)w).ToArray()),
             ["default"] = new JsonObject
             {
                 ["trainer"] = BestTrainer,
@@ -242,7 +273,15 @@ public sealed class TuneResult
         var m = Metric.ShortName();
         var b = new StringBuilder();
         void Line(string text) => b.Append(text).Append('\n');
-        Line($"Task {Task.ShortName()}, metric {m} ({Direction.ToString().ToLowerInvariant()}), label \"{LabelColumn}\", {FeatureNames.Count} features");
+        Line($"Task {Task.ShortName()}, metric {m} ({Direction.ToString().ToLowerInvariant()}), label \"{LabelColumn}\", {FeatureNames.Count} features" +
+             (ColumnKinds.Count > 0 && ColumnKinds.Values.Any(k => k != Data.ColumnKind.Numeric)
+                 ? $" ({string.Join(", ", ColumnKinds.GroupBy(kv => kv.Value).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})"
+                 : ""));
+        foreach (var warning in Warnings)
+        {
+            Line($"Warning: {warning}");
+        }
+
         Line($"Rows: {RowCount} = {TuningRows.Count} tuning + {TestRows.Count} test; validation {Validation}; {Seeds}");
         Line($"Trials: {TrialsRun} run, {TrialsComplete} complete, {TrialsPruned} pruned, {TrialsFailed} failed; tuning took {TuningElapsed.TotalSeconds:0.0} s, " +
              $"and pruning saved an estimated {PruningTimeSaved.TotalSeconds:0.0} s (the pruned trials' remaining folds at their mean fold time)");
@@ -274,6 +313,16 @@ public sealed class TuneResult
             Line($"  {name,-28} {TrainerSearchSpace.Format(value),-12} (default {defaultValue})");
         }
 
+        if (Preprocessing.Count > 0)
+        {
+            Line($"  preprocessing ({(PreprocessingTuned ? "tuned" : "fixed")}): {string.Join(", ", Preprocessing.Select(kv => $"{kv.Key["prep.".Length..]} {TrainerSearchSpace.Format(kv.Value)}"))}");
+        }
+
+        if (BestMetrics.Count > 0)
+        {
+            Line($"  cross-validated metrics: {string.Join(", ", BestMetrics.Select(kv => $"{kv.Key} {F(kv.Value)}"))}");
+        }
+
         Line("");
         Line($"Cross-validated {m} over {Best.FoldScores.Count} folds (mean ± sd [95% bootstrap CI of the mean]):");
         Line($"  tuned   {F(Best.Mean)} ± {F(Best.StandardDeviation)} [{F(Best.CiLow)}, {F(Best.CiHigh)}]   folds {string.Join(" ", Best.FoldScores.Select(F))}");
@@ -287,6 +336,10 @@ public sealed class TuneResult
         {
             Line($"Test {m} of the refit model on {t.Rows} held-out rows: {F(t.Value)} [95% bootstrap CI {F(t.CiLow)}, {F(t.CiHigh)}]" +
                  (DefaultTestValue is { } dt ? $"; default config refit: {F(dt)}" : ""));
+            if (TestMetrics.Count > 0)
+            {
+                Line($"  test metrics: {string.Join(", ", TestMetrics.Select(kv => $"{kv.Key} {F(kv.Value)}"))}");
+            }
         }
         else
         {

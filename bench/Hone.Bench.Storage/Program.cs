@@ -23,10 +23,22 @@ if (args.Length > 0 && args[0] == "worker")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "scale-worker")
+{
+    return ScaleWorker(args[1], args[2], int.Parse(args[3], inv), int.Parse(args[4], inv));
+}
+
 var options = new Dictionary<string, string>();
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     options[args[i].TrimStart('-')] = args[i + 1];
+}
+
+if (options.TryGetValue("scale", out var scaleList))
+{
+    return Scale.Run(options["postgres"], [.. scaleList.Split(',').Select(w => int.Parse(w, inv))],
+        [.. options.GetValueOrDefault("sleep", "0,10").Split(',').Select(w => int.Parse(w, inv))],
+        int.Parse(options.GetValueOrDefault("trials", "960"), inv), options.GetValueOrDefault("sides", "optuna,hone").Split(','));
 }
 
 var trials = int.Parse(options.GetValueOrDefault("trials", "1000"), inv);
@@ -101,6 +113,50 @@ foreach (var failure in notes.Distinct())
 }
 
 return 0;
+
+// A worker of the many-workers benchmark: opens the study, says "ready", waits for a line on stdin, then runs TRIALS
+// trials by ask and tell (x^2 + y^2, sleeping SLEEP ms in the objective) and prints its ask latencies and times.
+static int ScaleWorker(string url, string name, int trials, int sleepMs)
+{
+    var i = CultureInfo.InvariantCulture;
+    var study = Study.Load(new StudyOptions { Name = name, StorageUrl = url, Sampler = new RandomSampler() });
+    Console.WriteLine("ready");
+    Console.Out.Flush();
+    Console.In.ReadLine();
+    var start = Scale.Now();
+    var asks = new List<double>(trials);
+    var (told, errors, firstEnd) = (0, 0, 0.0);
+    for (var n = 0; n < trials; n++)
+    {
+        try
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var trial = study.Ask();
+            asks.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            var x = trial.SuggestFloat("x", -10, 10);
+            var y = trial.SuggestFloat("y", -10, 10);
+            if (sleepMs > 0)
+            {
+                Thread.Sleep(sleepMs);
+            }
+
+            study.Tell(trial, x * x + y * y);
+            told++;
+            if (firstEnd == 0)
+            {
+                firstEnd = Scale.Now();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            errors++;
+            Console.Error.WriteLine(e.Message);
+        }
+    }
+
+    Console.WriteLine(string.Create(i, $"{start} {Scale.Now()} {firstEnd} {told} {errors} {string.Join(',', asks.Select(a => a.ToString("0.###", i)))}"));
+    return 0;
+}
 
 static double Objective(Trial t)
 {

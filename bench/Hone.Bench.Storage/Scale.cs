@@ -68,11 +68,12 @@ internal static class Scale
         {
             errorsText.Add(p.StandardError.ReadToEndAsync());
             var line = p.StandardOutput.ReadLine();
-            ready.Add(Now() - spawn);
-            if (line != "ready")
+            if (line is null || !line.StartsWith("ready ", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"{side} worker did not start: {line} {errorsText[^1].Result}");
             }
+
+            ready.Add(double.Parse(line.AsSpan(6), Inv) - spawn); // spawn to study opened, by the worker's own clock
         }
 
         var release = Now();

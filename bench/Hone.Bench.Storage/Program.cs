@@ -9,6 +9,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hone.Samplers;
+using Hone.Samplers.Tpe;
 using Hone.Studies;
 using Hone.Trials;
 
@@ -23,10 +24,60 @@ if (args.Length > 0 && args[0] == "worker")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "scale-worker")
+{
+    return ScaleWorker(args[1], args[2], int.Parse(args[3], inv), int.Parse(args[4], inv));
+}
+
 var options = new Dictionary<string, string>();
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     options[args[i].TrimStart('-')] = args[i + 1];
+}
+
+if (options.TryGetValue("long", out var longTrials))
+{
+    // A long study in one process: time per trial of each block of 1,000, and memory every 10,000 trials.
+    var url = options["url"];
+    if (url.StartsWith("postgresql", StringComparison.Ordinal))
+    {
+        ResetPostgres(url);
+    }
+
+    var total = int.Parse(longTrials, inv);
+    var tpe = options.GetValueOrDefault("sampler", "random") == "tpe";
+    var study = Study.Create(new StudyOptions { StorageUrl = url, Sampler = tpe ? new TpeSampler(new TpeSamplerOptions { Seed = 1 }) : new RandomSampler(1) });
+    Console.WriteLine($"# long study: {total} trials, {(tpe ? "TPE" : "random")}, {url}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+    Console.WriteLine("| trials | ms per trial (last 1,000) | RSS MB | GC heap MB |");
+    Console.WriteLine("|---:|---:|---:|---:|");
+    var block = Stopwatch.StartNew();
+    for (var n = 1; n <= total; n++)
+    {
+        var trial = study.Ask();
+        var x = trial.SuggestFloat("x", -10, 10);
+        var y = trial.SuggestFloat("y", -10, 10);
+        study.Tell(trial, x * x + y * y);
+        if (n % 1000 == 0)
+        {
+            var ms = block.Elapsed.TotalMilliseconds / 1000;
+            if (n == 1000 || n % 10_000 == 0 || n == total)
+            {
+                using var self = Process.GetCurrentProcess();
+                Console.WriteLine(string.Create(inv, $"| {n} | {ms:0.000} | {self.WorkingSet64 / 1048576.0:0.0} | {GC.GetTotalMemory(false) / 1048576.0:0.0} |"));
+            }
+
+            block.Restart();
+        }
+    }
+
+    return 0;
+}
+
+if (options.TryGetValue("scale", out var scaleList))
+{
+    return Scale.Run(options["postgres"], [.. scaleList.Split(',').Select(w => int.Parse(w, inv))],
+        [.. options.GetValueOrDefault("sleep", "0,10").Split(',').Select(w => int.Parse(w, inv))],
+        int.Parse(options.GetValueOrDefault("trials", "960"), inv), options.GetValueOrDefault("sides", "optuna,hone").Split(','));
 }
 
 var trials = int.Parse(options.GetValueOrDefault("trials", "1000"), inv);
@@ -101,6 +152,50 @@ foreach (var failure in notes.Distinct())
 }
 
 return 0;
+
+// A worker of the many-workers benchmark: opens the study, says "ready", waits for a line on stdin, then runs TRIALS
+// trials by ask and tell (x^2 + y^2, sleeping SLEEP ms in the objective) and prints its ask latencies and times.
+static int ScaleWorker(string url, string name, int trials, int sleepMs)
+{
+    var i = CultureInfo.InvariantCulture;
+    var study = Study.Load(new StudyOptions { Name = name, StorageUrl = url, Sampler = new RandomSampler() });
+    Console.WriteLine(string.Create(i, $"ready {Scale.Now()}"));
+    Console.Out.Flush();
+    Console.In.ReadLine();
+    var start = Scale.Now();
+    var asks = new List<double>(trials);
+    var (told, errors, firstEnd) = (0, 0, 0.0);
+    for (var n = 0; n < trials; n++)
+    {
+        try
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var trial = study.Ask();
+            asks.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            var x = trial.SuggestFloat("x", -10, 10);
+            var y = trial.SuggestFloat("y", -10, 10);
+            if (sleepMs > 0)
+            {
+                Thread.Sleep(sleepMs);
+            }
+
+            study.Tell(trial, x * x + y * y);
+            told++;
+            if (firstEnd == 0)
+            {
+                firstEnd = Scale.Now();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            errors++;
+            Console.Error.WriteLine(e.Message);
+        }
+    }
+
+    Console.WriteLine(string.Create(i, $"{start} {Scale.Now()} {firstEnd} {told} {errors} {string.Join(',', asks.Select(a => a.ToString("0.###", i)))}"));
+    return 0;
+}
 
 static double Objective(Trial t)
 {

@@ -3,6 +3,9 @@
 usage: /usr/bin/python3 storage.py single URL TRIALS        -> prints seconds for TRIALS trials
        /usr/bin/python3 storage.py create URL STUDY
        /usr/bin/python3 storage.py worker URL STUDY TRIALS  -> prints "start end" (unix seconds) of its trials
+       /usr/bin/python3 storage.py scale-worker URL STUDY TRIALS SLEEP_MS
+           -> prints "ready", waits for a line on stdin, runs TRIALS trials by ask and tell (sleeping SLEEP_MS in each),
+              then prints "start end first_trial_end told errors ask_ms,ask_ms,..." (as Program.cs's scale-worker)
 URL is an RDB URL, or journal:///PATH for Optuna's JournalStorage(JournalFileStorage(PATH)) (Hone's spelling).
 """
 import json
@@ -57,6 +60,46 @@ def main():
         start = time.perf_counter()
         study.optimize(objective, n_trials=trials)
         print(time.perf_counter() - start)
+    elif mode == "long":
+        # A long study in one process: ms per trial of each block of 1,000, RSS and Python heap every 10,000 (and at the end).
+        import resource, tracemalloc
+        total, sampler = int(sys.argv[3]), sys.argv[4]
+        s = optuna.samplers.TPESampler(seed=1) if sampler == "tpe" else optuna.samplers.RandomSampler(seed=1)
+        study = optuna.create_study(storage=url, sampler=s)
+        print("| trials | ms per trial (last 1,000) | RSS MB |")
+        t0 = time.perf_counter()
+        for n in range(1, total + 1):
+            trial = study.ask()
+            x = trial.suggest_float("x", -10, 10)
+            y = trial.suggest_float("y", -10, 10)
+            study.tell(trial, x * x + y * y)
+            if n % 1000 == 0:
+                rss = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize() / 1048576
+                print("| %d | %.3f | %.1f |" % (n, (time.perf_counter() - t0), rss), flush=True)
+                t0 = time.perf_counter()
+    elif mode == "scale-worker":
+        name, trials, sleep = sys.argv[3], int(sys.argv[4]), int(sys.argv[5]) / 1000.0
+        study = optuna.load_study(study_name=name, storage=url, sampler=optuna.samplers.RandomSampler())
+        print("ready", time.time(), flush=True)
+        sys.stdin.readline()
+        start, first, told, errors, asks = time.time(), 0.0, 0, 0, []
+        for _ in range(trials):
+            try:
+                t0 = time.perf_counter()
+                trial = study.ask()
+                asks.append((time.perf_counter() - t0) * 1000)
+                x = trial.suggest_float("x", -10, 10)
+                y = trial.suggest_float("y", -10, 10)
+                if sleep > 0:
+                    time.sleep(sleep)
+                study.tell(trial, x * x + y * y)
+                told += 1
+                if first == 0.0:
+                    first = time.time()
+            except Exception as e:  # counted, as Hone's worker counts its errors
+                errors += 1
+                print(e, file=sys.stderr)
+        print(start, time.time(), first, told, errors, ",".join("%.3f" % a for a in asks))
     else:
         name, trials = sys.argv[3], int(sys.argv[4])
         study = optuna.load_study(study_name=name, storage=url, sampler=optuna.samplers.RandomSampler())

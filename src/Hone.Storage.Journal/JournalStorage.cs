@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text.Json;
 using Hone.Distributions;
@@ -127,34 +129,13 @@ public sealed class JournalStorage : IStorage, IDisposable
     });
 
     /// <inheritdoc/>
-    public long? FindStudy(string name)
-    {
-        lock (_gate)
-        {
-            Sync();
-            return _replay.FindStudy(name);
-        }
-    }
+    public long? FindStudy(string name) => Read(() => _replay.FindStudy(name));
 
     /// <inheritdoc/>
-    public StudyRecord GetStudy(long studyId)
-    {
-        lock (_gate)
-        {
-            Sync();
-            return Study(studyId).Record;
-        }
-    }
+    public StudyRecord GetStudy(long studyId) => Read(() => Study(studyId).Record);
 
     /// <inheritdoc/>
-    public IReadOnlyList<StudyRecord> GetAllStudies()
-    {
-        lock (_gate)
-        {
-            Sync();
-            return [.. _replay.Studies.Select(s => s.Record).OrderBy(r => r.StudyId)];
-        }
-    }
+    public IReadOnlyList<StudyRecord> GetAllStudies() => Read<IReadOnlyList<StudyRecord>>(() => [.. _replay.Studies.Select(s => s.Record).OrderBy(r => r.StudyId)]);
 
     /// <inheritdoc/>
     public void SetStudyUserAttr(long studyId, string key, JsonElement value) => SetStudyAttr(studyId, system: false, key, value);
@@ -163,24 +144,10 @@ public sealed class JournalStorage : IStorage, IDisposable
     public void SetStudySystemAttr(long studyId, string key, JsonElement value) => SetStudyAttr(studyId, system: true, key, value);
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, JsonElement> GetStudyUserAttrs(long studyId)
-    {
-        lock (_gate)
-        {
-            Sync();
-            return new Dictionary<string, JsonElement>(Study(studyId).UserAttrs);
-        }
-    }
+    public IReadOnlyDictionary<string, JsonElement> GetStudyUserAttrs(long studyId) => Read<IReadOnlyDictionary<string, JsonElement>>(() => new Dictionary<string, JsonElement>(Study(studyId).UserAttrs));
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, JsonElement> GetStudySystemAttrs(long studyId)
-    {
-        lock (_gate)
-        {
-            Sync();
-            return new Dictionary<string, JsonElement>(Study(studyId).SystemAttrs);
-        }
-    }
+    public IReadOnlyDictionary<string, JsonElement> GetStudySystemAttrs(long studyId) => Read<IReadOnlyDictionary<string, JsonElement>>(() => new Dictionary<string, JsonElement>(Study(studyId).SystemAttrs));
 
     /// <inheritdoc/>
     public FrozenTrial CreateTrial(long studyId, FrozenTrial? template = null, TrialClaim? claim = null) => Write<FrozenTrial>(w =>
@@ -222,29 +189,61 @@ public sealed class JournalStorage : IStorage, IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(distribution);
+        Write(w => WriteParam(w, Unfinished(trialId, "set a parameter"), name, internalValue, distribution));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One append (and fsync) for all of them.</remarks>
+    public void SetTrialParams(long trialId, IReadOnlyList<TrialParam> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
         Write(w =>
         {
             var trial = Unfinished(trialId, "set a parameter");
-            var earlier = _replay.FindStudy(trial.StudyId)!.FirstDistributions.GetValueOrDefault(name);
-            if (!JournalReplay.Compatible(earlier, distribution))
+            foreach (var p in parameters)
             {
-                throw new ArgumentException(
-                    $"Parameter \"{name}\" of trial #{trial.Number} has the distribution {distribution.ToJson()}, but the study's trials use " +
-                    $"{earlier!.ToJson()} for it; Optuna's journal refuses a different kind, log scale or set of choices under one name.", nameof(distribution));
+                WriteParam(w, trial, p.Name, p.InternalValue, p.Distribution);
             }
-
-            w.SetTrialParam(trialId, name, internalValue, distribution);
         });
+    }
+
+    private void WriteParam(JournalWriter w, JournalReplay.TrialRecord trial, string name, double internalValue, Distribution distribution)
+    {
+        var earlier = _replay.FindStudy(trial.StudyId)!.FirstDistributions.GetValueOrDefault(name);
+        if (!JournalReplay.Compatible(earlier, distribution))
+        {
+            throw new ArgumentException(
+                $"Parameter \"{name}\" of trial #{trial.Number} has the distribution {distribution.ToJson()}, but the study's trials use " +
+                $"{earlier!.ToJson()} for it; Optuna's journal refuses a different kind, log scale or set of choices under one name.", nameof(distribution));
+        }
+
+        w.SetTrialParam(trial.TrialId, name, internalValue, distribution);
     }
 
     /// <inheritdoc/>
     public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
-        IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null) => Write(w =>
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null) =>
+        SetTrialStateValuesAndParams(trialId, state, values, systemAttrs, retry, []);
+
+    /// <inheritdoc/>
+    /// <remarks>One append (and fsync): the parameters' lines, then the state's.</remarks>
+    void IStorage.SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs, FrozenTrial? retry, IReadOnlyList<TrialParam> parameters) =>
+        SetTrialStateValuesAndParams(trialId, state, values, systemAttrs, retry, parameters);
+
+    private void SetTrialStateValuesAndParams(long trialId, TrialState state, IReadOnlyList<double>? values,
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs, FrozenTrial? retry, IReadOnlyList<TrialParam> parameters) => Write(w =>
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         var trial = Unfinished(trialId, "change its state");
         if (state == TrialState.Waiting)
         {
             throw new InvalidOperationException($"Trial #{trial.Number} cannot be moved back to Waiting.");
+        }
+
+        foreach (var p in parameters)
+        {
+            WriteParam(w, trial, p.Name, p.InternalValue, p.Distribution);
         }
 
         var now = Now();
@@ -263,7 +262,7 @@ public sealed class JournalStorage : IStorage, IDisposable
         {
             AddTrial(w, trial.StudyId, retry, null, now);
         }
-    });
+    }, nameof(SetTrialStateValues));
 
     /// <inheritdoc/>
     public void SetTrialIntermediateValue(long trialId, int step, double value) => Write(w =>
@@ -279,31 +278,15 @@ public sealed class JournalStorage : IStorage, IDisposable
     public void SetTrialSystemAttr(long trialId, string key, JsonElement value) => SetTrialAttr(trialId, system: true, key, value);
 
     /// <inheritdoc/>
-    public FrozenTrial GetTrial(long trialId)
-    {
-        lock (_gate)
-        {
-            Sync();
-            return Trial(trialId).Snapshot();
-        }
-    }
+    public FrozenTrial GetTrial(long trialId) => Read(() => Trial(trialId).Snapshot());
 
     /// <summary>Every trial of the study, ordered by number (the journal keeps them in that order, so nothing is sorted).</summary>
-    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId)
-    {
-        lock (_gate)
-        {
-            Sync();
-            return [.. Study(studyId).Trials.Select(t => t.Snapshot())];
-        }
-    }
+    public IReadOnlyList<FrozenTrial> GetAllTrials(long studyId) => Read<IReadOnlyList<FrozenTrial>>(() => [.. Study(studyId).Trials.Select(t => t.Snapshot())]);
 
     /// <inheritdoc/>
-    public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion)
+    public TrialChanges GetTrialsChangedSince(long studyId, long sinceVersion) => Read(() =>
     {
-        lock (_gate)
         {
-            Sync();
             var study = Study(studyId);
             var version = _replay.LinesRead;
             if (sinceVersion >= study.Version)
@@ -344,7 +327,7 @@ public sealed class JournalStorage : IStorage, IDisposable
 
             return new TrialChanges(changed, version);
         }
-    }
+    });
 
     /// <inheritdoc/>
     public bool RecordHeartbeat(long trialId)
@@ -530,13 +513,52 @@ public sealed class JournalStorage : IStorage, IDisposable
     /// its lines (or throw, leaving the file untouched), append them with one write and fsync, apply them, and return what
     /// <paramref name="build"/>'s continuation reads from the state that follows.
     /// </summary>
-    private void Write(Action<JournalWriter> build) => Write<int>(w =>
+    private void Write(Action<JournalWriter> build, [CallerMemberName] string operation = "") => Write<int>(w =>
     {
         build(w);
         return () => 0;
-    });
+    }, operation);
 
-    private T Write<T>(Func<JournalWriter, Func<T>> build)
+    private T Write<T>(Func<JournalWriter, Func<T>> build, [CallerMemberName] string operation = "")
+    {
+        if (!JournalInstruments.Duration.Enabled)
+        {
+            return WriteUntimed(build);
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            return WriteUntimed(build);
+        }
+        finally
+        {
+            JournalInstruments.Record(start, operation);
+        }
+    }
+
+    /// <summary>Runs a read under the process lock after catching up with the file, timed on the <c>hone.storage.duration</c> histogram.</summary>
+    private T Read<T>(Func<T> read, [CallerMemberName] string operation = "")
+    {
+        var start = JournalInstruments.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        try
+        {
+            lock (_gate)
+            {
+                Sync();
+                return read();
+            }
+        }
+        finally
+        {
+            if (start != 0)
+            {
+                JournalInstruments.Record(start, operation);
+            }
+        }
+    }
+
+    private T WriteUntimed<T>(Func<JournalWriter, Func<T>> build)
     {
         lock (_gate)
         {

@@ -63,6 +63,8 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     private readonly Queue<long> _snapshotOrder = new();
     private long _reads;
 
+    public override bool Batches => true;
+
     public override string ForUpdate => " FOR UPDATE";
 
     public override string ForUpdateSkipLocked => " FOR UPDATE OF t SKIP LOCKED";
@@ -126,6 +128,8 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
     public override DateTime Now(Db db) =>
         DateTime.SpecifyKind((DateTime)db.Scalar("SELECT clock_timestamp() AT TIME ZONE 'UTC'")!, DateTimeKind.Utc);
 
+    public override string CutoffSql(string cutoffParameter, string graceParameter) => $"clock_timestamp() AT TIME ZONE 'UTC' - CAST({graceParameter} AS interval)";
+
     public override string NowSql(string localParameter) => $"COALESCE(clock_timestamp() AT TIME ZONE 'UTC', {localParameter})";
 
     /// <summary>
@@ -163,7 +167,9 @@ internal sealed class PostgresBackend : SqlBackend, IDisposable
                 }
 
                 result = body(db);
+                db.Flush();
                 committing = true;
+                CountRoundTrip();
                 transaction.Commit();
                 return result;
             }

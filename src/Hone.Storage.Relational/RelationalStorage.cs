@@ -41,6 +41,9 @@ public abstract class RelationalStorage : IStorage
 
     private protected SqlBackend Backend { get; }
 
+    /// <summary>Round trips to the database server so far (statements, batches and commits): for tests and benchmarks.</summary>
+    internal long RoundTrips => Backend.RoundTrips;
+
     /// <summary>Runs one storage operation as a transaction, timed on the <c>hone.storage.duration</c> histogram.</summary>
     private T Run<T>(TransactionKind kind, Func<Db, T> body, [CallerMemberName] string operation = "")
     {
@@ -166,6 +169,67 @@ public abstract class RelationalStorage : IStorage
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// On PostgreSQL one batch of two statements and its commit: the study row is locked for numbering, then one
+    /// statement pops the oldest waiting trial or, when none waits, inserts the next number, and writes the claim
+    /// (system attributes, first heartbeat). Elsewhere as <see cref="PopWaitingTrial"/> and then <see cref="CreateTrial"/>.
+    /// </remarks>
+    public FrozenTrial StartTrial(long studyId, TrialClaim? claim = null)
+    {
+        if (!Backend.Batches)
+        {
+            return PopWaitingTrial(studyId, claim) ?? CreateTrial(studyId, null, claim);
+        }
+
+        var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
+        string[] keys = claim is null ? [] : [.. claim.SystemAttrs.Keys];
+        string[] values = claim is null ? [] : [.. keys.Select(k => claim.SystemAttrs[k].GetRawText())];
+        return Run(TransactionKind.StateChange, db =>
+        {
+            var studyExists = false;
+            (long Id, int Number, bool Popped)? started = null;
+            // The lock is its own statement: the next one's snapshot, taken once it is held, sees every number committed before.
+            db.Queue("SELECT study_id FROM studies WHERE study_id = @s FOR UPDATE", _ => studyExists = true, ("@s", studyId));
+            db.Read(StartTrialSql, r => started = (r.GetInt64(0), r.GetInt32(1), r.GetBoolean(2)),
+                ("@s", studyId), ("@now", Backend.Time(now)), ("@ak", keys), ("@av", values), ("@hb", claim?.Heartbeat == true));
+            if (started is not { } t)
+            {
+                throw studyExists ? new InvalidOperationException($"Study {studyId} exists but no trial could be started in it.") : StudyNotFound(studyId);
+            }
+
+            return t.Popped
+                ? LoadTrials(db, "t.trial_id = @t", ("@t", t.Id))[0]
+                : new FrozenTrial
+                {
+                    Number = t.Number, TrialId = t.Id, State = TrialState.Running, DatetimeStart = now,
+                    SystemAttrs = keys.Length == 0 ? FrozenTrial.NoAttrs : new Dictionary<string, JsonElement>(claim!.SystemAttrs),
+                };
+        });
+    }
+
+    /// <summary>PostgreSQL: pop the oldest waiting trial or create the next one, and write the claim, in one statement.</summary>
+    private const string StartTrialSql = """
+        WITH popped AS (
+          UPDATE trials SET state = 'RUNNING', datetime_start = @now
+          WHERE state = 'WAITING' AND trial_id = (SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' ORDER BY trial_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING trial_id, number),
+        created AS (
+          INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete)
+          SELECT (SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = @s), @s, 'RUNNING', @now, NULL
+          WHERE NOT EXISTS (SELECT 1 FROM popped) AND EXISTS (SELECT 1 FROM studies WHERE study_id = @s)
+          RETURNING trial_id, number),
+        started AS (SELECT trial_id, number, true AS popped FROM popped UNION ALL SELECT trial_id, number, false FROM created),
+        attrs AS (
+          INSERT INTO trial_system_attributes (trial_id, "key", value_json)
+          SELECT s.trial_id, a.k, a.v FROM started s, unnest(CAST(@ak AS text[]), CAST(@av AS text[])) AS a(k, v)
+          ON CONFLICT (trial_id, "key") DO UPDATE SET value_json = excluded.value_json),
+        beat AS (
+          INSERT INTO trial_heartbeats (trial_id, heartbeat) SELECT trial_id, clock_timestamp() AT TIME ZONE 'UTC' FROM started WHERE @hb
+          ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat)
+        SELECT trial_id, CAST(number AS integer), popped FROM started
+        """;
+
+    /// <inheritdoc/>
     public FrozenTrial? PopWaitingTrial(long studyId, TrialClaim? claim = null)
     {
         // Most asks find no waiting trial: a read answers that without taking the write lock.
@@ -225,10 +289,50 @@ public abstract class RelationalStorage : IStorage
     }
 
     /// <inheritdoc/>
-    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
-        IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null)
+    /// <remarks>On PostgreSQL the parameters go as one batch of statements with its commit.</remarks>
+    public void SetTrialParams(long trialId, IReadOnlyList<TrialParam> parameters)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        var jsons = parameters.Select(p => DistributionJson.Serialize(p.Distribution)).ToArray();
+        Run(TransactionKind.Write, db =>
+        {
+            // The first statement locks the trial's row while unfinished, so the others find it as the first did.
+            for (var i = 0; i < parameters.Count - 1; i++)
+            {
+                QueueParam(db, trialId, parameters[i], jsons[i]);
+            }
+
+            var last = parameters[^1];
+            if (WriteParam(db, trialId, last.Name, last.InternalValue, jsons[^1], onlyIfUnfinished: true) == 0)
+            {
+                ThrowNotWritable(db, trialId, "set a parameter");
+            }
+
+            return 0;
+        });
+    }
+
+    /// <inheritdoc/>
+    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs = null, FrozenTrial? retry = null) =>
+        SetTrialStateValues(trialId, state, values, systemAttrs, retry, []);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Every write is conditional on the trial being unfinished, and the state change comes last: on PostgreSQL all of
+    /// them go as one batch of statements with its commit, and a trial found finished makes the transaction roll back.
+    /// </remarks>
+    public void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values,
+        IReadOnlyDictionary<string, JsonElement>? systemAttrs, FrozenTrial? retry, IReadOnlyList<TrialParam> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
         var now = SqlBackend.Truncate(TimeProvider.System.GetUtcNow().UtcDateTime);
+        var jsons = parameters.Select(p => DistributionJson.Serialize(p.Distribution)).ToArray();
         Run(TransactionKind.StateChange, db =>
         {
             if (state == TrialState.Waiting)
@@ -237,7 +341,26 @@ public abstract class RelationalStorage : IStorage
                 throw new InvalidOperationException($"Trial #{number} cannot be moved back to Waiting.");
             }
 
-            // One statement checks and changes: it matches only an unfinished trial, whose row it locks.
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                QueueParam(db, trialId, parameters[i], jsons[i]);
+            }
+
+            if (values is null)
+            {
+                db.Queue($"DELETE FROM trial_values WHERE trial_id = @t AND EXISTS (SELECT 1 {IfUnfinished})", null, ("@t", trialId));
+            }
+
+            QueueValues(db, trialId, values);
+            foreach (var (k, v) in systemAttrs ?? FrozenTrial.NoAttrs)
+            {
+                db.Queue(
+                    $"INSERT INTO trial_system_attributes (trial_id, \"key\", value_json) SELECT @t, @k, @v {IfUnfinished} " +
+                    "ON CONFLICT (trial_id, \"key\") DO UPDATE SET value_json = excluded.value_json",
+                    null, ("@t", trialId), ("@k", k), ("@v", v.GetRawText()));
+            }
+
+            // Last, and matching only an unfinished trial: when it changes nothing, nothing above wrote either, and the throw rolls back.
             var startSql = state == TrialState.Running ? ", datetime_start = CASE WHEN state = 'WAITING' THEN @now ELSE datetime_start END" : string.Empty;
             var completeSql = state.IsFinished() ? ", datetime_complete = @now" : string.Empty;
             if (db.Execute(
@@ -245,17 +368,6 @@ public abstract class RelationalStorage : IStorage
                     ("@st", StateName(state)), ("@now", Backend.Time(now)), ("@t", trialId)) == 0)
             {
                 ThrowNotWritable(db, trialId, "change its state");
-            }
-
-            if (values is null)
-            {
-                db.Execute("DELETE FROM trial_values WHERE trial_id = @t", ("@t", trialId));
-            }
-
-            WriteValues(db, trialId, values);
-            foreach (var (k, v) in systemAttrs ?? FrozenTrial.NoAttrs)
-            {
-                WriteAttr(db, "trial_system_attributes", trialId, k, v);
             }
 
             if (retry is not null)
@@ -345,26 +457,27 @@ public abstract class RelationalStorage : IStorage
     public IReadOnlyList<FrozenTrial> FailStaleTrials(long studyId, TimeSpan gracePeriod, Func<FrozenTrial, FrozenTrial?>? retry = null,
         Func<FrozenTrial, bool?>? isOwnerAlive = null)
     {
-        const string Stale =
-            "FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = @s AND t.state = 'RUNNING' AND h.heartbeat < @cutoff";
+        var stale = "FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = @s AND t.state = 'RUNNING' AND h.heartbeat < " +
+            Backend.CutoffSql("@cutoff", "@grace");
 
-        // A read first: most calls find nothing and need no write lock.
+        // A read first: most calls find nothing and need no write lock. On PostgreSQL the server's clock sets the cutoff,
+        // and both statements go in one round trip.
         var candidates = Run(TransactionKind.Read, db =>
         {
-            var cutoff = Backend.Now(db) - gracePeriod;
+            (string, object?) cutoff = Backend.Batches ? ("@grace", gracePeriod) : ("@cutoff", Backend.Time(Backend.Now(db) - gracePeriod));
             var found = new List<(long Id, bool Dead)>();
             if (isOwnerAlive is null)
             {
-                db.Read($"SELECT t.trial_id {Stale}", r => found.Add((r.GetInt64(0), false)), ("@s", studyId), ("@cutoff", Backend.Time(cutoff)));
+                db.Read($"SELECT t.trial_id {stale}", r => found.Add((r.GetInt64(0), false)), ("@s", studyId), cutoff);
                 return found;
             }
 
-            var stale = new HashSet<long>();
-            db.Read($"SELECT t.trial_id {Stale}", r => stale.Add(r.GetInt64(0)), ("@s", studyId), ("@cutoff", Backend.Time(cutoff)));
+            var staleIds = new HashSet<long>();
+            db.Queue($"SELECT t.trial_id {stale}", r => staleIds.Add(r.GetInt64(0)), ("@s", studyId), cutoff);
             foreach (var trial in LoadTrials(db, "t.study_id = @s AND t.state = 'RUNNING'", ("@s", studyId)))
             {
                 var alive = isOwnerAlive(trial);
-                if (alive == false || (alive is null && stale.Contains(trial.TrialId)))
+                if (alive == false || (alive is null && staleIds.Contains(trial.TrialId)))
                 {
                     found.Add((trial.TrialId, alive == false));
                 }
@@ -492,6 +605,37 @@ public abstract class RelationalStorage : IStorage
                 : $"VALUES (@t, {Backend.NowSql("@now")}) ") +
             "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat",
             ("@t", trialId), ("@now", Backend.Time(localNow)));
+
+    /// <summary>Queues a parameter's upsert, conditional on the trial being unfinished.</summary>
+    private void QueueParam(Db db, long trialId, TrialParam p, string distributionJson) =>
+        db.Queue(
+            $"INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) SELECT @t, @n, @v, @d {IfUnfinished} " +
+            "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
+            null, ("@t", trialId), ("@n", p.Name), ("@v", p.InternalValue), ("@d", distributionJson));
+
+    /// <summary>Queues the upserts of a trial's values, conditional on the trial being unfinished.</summary>
+    private void QueueValues(Db db, long trialId, IReadOnlyList<double>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            var v = values[i];
+            if (double.IsNaN(v))
+            {
+                throw new ArgumentException($"Objective value #{i} is NaN; Optuna's schema stores no NaN objective values (the trial should be Fail).", nameof(values));
+            }
+
+            var type = double.IsPositiveInfinity(v) ? "INF_POS" : double.IsNegativeInfinity(v) ? "INF_NEG" : "FINITE";
+            db.Queue(
+                $"INSERT INTO trial_values (trial_id, objective, value, value_type) SELECT @t, @o, @v, {Backend.Enum("@ty", "trialvaluetype")} {IfUnfinished} " +
+                "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, value_type = excluded.value_type",
+                null, ("@t", trialId), ("@o", i), ("@v", double.IsFinite(v) ? v : null), ("@ty", type));
+        }
+    }
 
     private void WriteValues(Db db, long trialId, IReadOnlyList<double>? values)
     {

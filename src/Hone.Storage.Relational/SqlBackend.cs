@@ -14,8 +14,19 @@ internal abstract class SqlBackend
         Url = url;
     }
 
+    private long _roundTrips;
+
     /// <summary>The storage's URL (its ToString masks the password).</summary>
     public StorageUrl Url { get; }
+
+    /// <summary>How many statements (or batches of statements) and commits this backend has sent: its round trips to a server.</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    /// <summary>Counts one round trip (a statement or batch sent and answered, or a commit).</summary>
+    public void CountRoundTrip() => Interlocked.Increment(ref _roundTrips);
+
+    /// <summary>Whether statements can be sent several to a round trip (a server), which decides how a trial is started.</summary>
+    public virtual bool Batches => false;
 
     /// <summary>Appended to a one-table SELECT to lock its rows until the transaction ends ("" where writes are serialized anyway).</summary>
     public abstract string ForUpdate { get; }
@@ -79,6 +90,12 @@ internal abstract class SqlBackend
 
     /// <summary>SQL for "now" in a heartbeat: the database server's clock where there is one, else <paramref name="localParameter"/> (this machine's UTC time).</summary>
     public virtual string NowSql(string localParameter) => localParameter;
+
+    /// <summary>
+    /// SQL for the time before which a heartbeat is stale: <paramref name="cutoffParameter"/> (this machine's clock minus
+    /// the grace period), or where the database has a clock, its time minus <paramref name="graceParameter"/> (an interval).
+    /// </summary>
+    public virtual string CutoffSql(string cutoffParameter, string graceParameter) => cutoffParameter;
 
     /// <summary>Creates the schema when absent, or checks that an existing one is a revision Hone understands.</summary>
     public abstract void EnsureSchema();

@@ -76,9 +76,48 @@ public interface IStorage
     /// <param name="claim">The worker's system attributes and first heartbeat, written with the state change.</param>
     FrozenTrial? PopWaitingTrial(long studyId, TrialClaim? claim = null);
 
+    /// <summary>
+    /// Starts a trial for a worker: pops the study's oldest Waiting trial as <see cref="PopWaitingTrial"/> does, or
+    /// when none waits creates a new Running one as <see cref="CreateTrial"/> does without a template.
+    /// </summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="claim">The worker's system attributes and first heartbeat, written with the state change.</param>
+    /// <remarks>Storages on a server do both in one transaction (PostgreSQL: one batch of statements and its commit).</remarks>
+    FrozenTrial StartTrial(long studyId, TrialClaim? claim = null) =>
+        PopWaitingTrial(studyId, claim) ?? CreateTrial(studyId, null, claim);
+
     /// <summary>Records a parameter's internal value and distribution on a running trial.</summary>
     /// <exception cref="TrialFinishedException">The trial is finished.</exception>
     void SetTrialParam(long trialId, string name, double internalValue, Distribution distribution);
+
+    /// <summary>Records several parameters of an unfinished trial; storages on a server write them in one atomic operation.</summary>
+    /// <exception cref="TrialFinishedException">The trial is finished.</exception>
+    void SetTrialParams(long trialId, IReadOnlyList<TrialParam> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var p in parameters)
+        {
+            SetTrialParam(trialId, p.Name, p.InternalValue, p.Distribution);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="SetTrialStateValues(long, TrialState, IReadOnlyList{double}?, IReadOnlyDictionary{string, JsonElement}?, FrozenTrial?)"/>,
+    /// first recording <paramref name="parameters"/> (suggestions not yet written); storages on a server write the
+    /// parameters and the state in one atomic operation, so that a trial finished elsewhere gets neither.
+    /// </summary>
+    /// <exception cref="TrialFinishedException">The trial is already finished; nothing was written.</exception>
+    void SetTrialStateValues(long trialId, TrialState state, IReadOnlyList<double>? values, IReadOnlyDictionary<string, JsonElement>? systemAttrs,
+        FrozenTrial? retry, IReadOnlyList<TrialParam> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Count > 0)
+        {
+            SetTrialParams(trialId, parameters);
+        }
+
+        SetTrialStateValues(trialId, state, values, systemAttrs, retry);
+    }
 
     /// <summary>
     /// Moves a trial to <paramref name="state"/> with <paramref name="values"/> (one per objective, or null),

@@ -106,6 +106,12 @@ public sealed partial class Study : IDisposable, IAsyncDisposable
 
     internal Lock AskLock { get; } = new();
 
+    /// <summary>Whether trials write their suggestions together (with their next write) rather than one at a time: every storage but the in-memory one.</summary>
+    internal bool DefersParamWrites => Storage is not InMemoryStorage;
+
+    /// <summary>This object's trials with suggestions not yet written, by trial id, so that a tell by number writes them too.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<long, Trials.LiveTrial> PendingParamWrites { get; } = new();
+
     /// <summary>How many trial system attributes samplers and pruners have set through this object; lets an ask skip re-reading a trial nothing wrote to.</summary>
     internal long TrialSystemAttrWrites => Interlocked.Read(ref _trialSystemAttrWrites);
 
@@ -250,6 +256,11 @@ public sealed partial class Study : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentException.ThrowIfNullOrEmpty(key);
+        if (PendingParamWrites.TryGetValue(trial.TrialId, out var live))
+        {
+            live.FlushParams();
+        }
+
         Storage.SetTrialSystemAttr(trial.TrialId, key, AttributeValue.From(key, value));
         Interlocked.Increment(ref _trialSystemAttrWrites);
     }

@@ -32,7 +32,7 @@ internal static class TrialLifecycle
             }
 
             var claim = study.Claim();
-            var frozen = study.Storage.PopWaitingTrial(study.StudyId, claim) ?? study.Storage.CreateTrial(study.StudyId, null, claim);
+            var frozen = study.Storage.StartTrial(study.StudyId, claim);
             var writesBefore = study.TrialSystemAttrWrites;
             try
             {
@@ -195,7 +195,16 @@ internal static class TrialLifecycle
             retryTemplate = retry is null ? null : TrialRetry.Template(trial, retry);
         }
 
-        study.Storage.SetTrialStateValues(trial.TrialId, finalState, values, attrs, retryTemplate);
+        // Suggestions not yet written go with the state, in one atomic operation (also for a tell by number of a trial this object asked).
+        if ((live ?? study.PendingParamWrites.GetValueOrDefault(trial.TrialId)) is { } writer)
+        {
+            writer.WriteWithPendingParams(pending => study.Storage.SetTrialStateValues(trial.TrialId, finalState, values, attrs, retryTemplate, pending));
+        }
+        else
+        {
+            study.Storage.SetTrialStateValues(trial.TrialId, finalState, values, attrs, retryTemplate);
+        }
+
         if (live is not null)
         {
             live.FinalState = finalState;

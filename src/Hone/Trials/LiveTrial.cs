@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hone.Distributions;
 using Hone.Samplers;
+using Hone.Storage;
 using Hone.Studies;
 using Hone.Telemetry;
 
@@ -8,9 +9,17 @@ namespace Hone.Trials;
 
 /// <summary>
 /// The trial a study hands to an objective: each suggestion is answered (fixed value, relative sample or
-/// independent sample) and written to the storage at once, so a crash loses nothing already suggested.
+/// independent sample) and recorded in the storage.
 /// </summary>
+/// <remarks>
+/// On a persistent storage suggestions are written together rather than one by one (<see cref="ParamFlushDelay"/>):
+/// with the trial's next write (its result, an intermediate value, an attribute), or after the delay, whichever comes
+/// first. On PostgreSQL that makes a five-parameter trial four round trips instead of fifteen. A worker killed in between
+/// loses suggestions that were never committed, and its trial is found dead and failed as before; nothing committed is lost.
+/// </remarks>
+#pragma warning disable CA1001 // the flush timer lives only while suggestions wait, and is disposed when they are written
 internal sealed class LiveTrial : Trial
+#pragma warning restore CA1001
 {
     private readonly Study _study;
     private readonly FrozenTrial _start;
@@ -26,6 +35,12 @@ internal sealed class LiveTrial : Trial
     private FrozenTrial? _snapshot;
     private CancellationTokenSource? _finishedElsewhere;
     private int _lost;
+    private readonly Lock _writeGate = new();
+    private List<TrialParam>? _pendingParams;
+    private Timer? _flushTimer;
+
+    /// <summary>How long a suggestion may wait for the trial's next write before it is written on its own.</summary>
+    internal static readonly TimeSpan ParamFlushDelay = TimeSpan.FromMilliseconds(100);
 
     public LiveTrial(Study study, FrozenTrial start)
     {
@@ -129,6 +144,7 @@ internal sealed class LiveTrial : Trial
 
         try
         {
+            FlushParams();
             _study.Storage.SetTrialIntermediateValue(TrialId, step, value);
         }
         catch (TrialFinishedException) when (FinalState is null)
@@ -171,6 +187,7 @@ internal sealed class LiveTrial : Trial
         var json = IntermediateVectorAttributes.ToJson(values);
         try
         {
+            FlushParams();
             _study.Storage.SetTrialSystemAttr(TrialId, key, json);
         }
         catch (TrialFinishedException) when (FinalState is null)
@@ -204,6 +221,7 @@ internal sealed class LiveTrial : Trial
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var json = AttributeValue.From(key, value);
+        FlushParams();
         _study.Storage.SetTrialUserAttr(TrialId, key, json);
         (_userAttrs ??= [])[key] = json;
         _snapshot = null;
@@ -276,20 +294,103 @@ internal sealed class LiveTrial : Trial
 
         _study.CheckCompatible(name, distribution);
         var x = Choose(name, distribution);
-        try
+        if (_study.DefersParamWrites)
         {
-            _study.Storage.SetTrialParam(TrialId, name, x, distribution);
+            lock (_writeGate)
+            {
+                (_pendingParams ??= []).Add(new TrialParam(name, x, distribution));
+                if (_flushTimer is null)
+                {
+                    _study.PendingParamWrites[TrialId] = this;
+                    _flushTimer = new Timer(static state => ((LiveTrial)state!).FlushFromTimer(), this, ParamFlushDelay, Timeout.InfiniteTimeSpan);
+                }
+            }
         }
-        catch (TrialFinishedException) when (FinalState is null)
+        else
         {
-            MarkFinishedElsewhere();
-            throw;
+            try
+            {
+                _study.Storage.SetTrialParam(TrialId, name, x, distribution);
+            }
+            catch (TrialFinishedException) when (FinalState is null)
+            {
+                MarkFinishedElsewhere();
+                throw;
+            }
         }
 
         _internal.Add(name, x);
         _distributions.Add(name, distribution);
         _snapshot = null;
         return x;
+    }
+
+    /// <summary>Writes the suggestions not yet written, if any: before any other write of the trial.</summary>
+    /// <exception cref="TrialFinishedException">Another process finished the trial.</exception>
+    public void FlushParams()
+    {
+        if (Volatile.Read(ref _pendingParams) is null)
+        {
+            return;
+        }
+
+        lock (_writeGate)
+        {
+            StopFlushTimer();
+            if (_pendingParams is not { } pending)
+            {
+                return;
+            }
+
+            try
+            {
+                _study.Storage.SetTrialParams(TrialId, pending);
+            }
+            catch (TrialFinishedException) when (FinalState is null)
+            {
+                _pendingParams = null;
+                MarkFinishedElsewhere();
+                throw;
+            }
+
+            _pendingParams = null;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> (the trial's final state) with the suggestions not yet written, which it writes in the
+    /// same atomic operation; no timed write of them can run meanwhile.
+    /// </summary>
+    public void WriteWithPendingParams(Action<IReadOnlyList<TrialParam>> write)
+    {
+        lock (_writeGate)
+        {
+            StopFlushTimer();
+            write(_pendingParams ?? (IReadOnlyList<TrialParam>)[]);
+            _pendingParams = null;
+        }
+    }
+
+    private void StopFlushTimer()
+    {
+        if (_flushTimer is not null)
+        {
+            _flushTimer.Dispose();
+            _flushTimer = null;
+            _study.PendingParamWrites.TryRemove(TrialId, out _);
+        }
+    }
+
+    private void FlushFromTimer()
+    {
+        try
+        {
+            FlushParams();
+        }
+        catch (Exception e) when (e is TrialFinishedException or StorageException)
+        {
+            // Finished elsewhere (now marked), or the storage unreachable: the suggestions go with the trial's next write.
+        }
     }
 
     private double Choose(string name, Distribution distribution)

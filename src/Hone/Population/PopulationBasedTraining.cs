@@ -74,22 +74,31 @@ public sealed class PopulationBasedTraining
     }
 
     /// <summary>
-    /// The trials whose checkpoints the population may still start from: the latest complete segment of every member.
-    /// Pass them to <see cref="StudyCheckpoints.CleanCheckpoints"/> to clean up during a run.
+    /// The trials whose checkpoints the population may still start from: the latest complete segment of every member,
+    /// and the parent of every segment still waiting or running (it may not have loaded its parent's checkpoint yet,
+    /// though a newer segment of the parent's member has finished). Pass them to
+    /// <see cref="StudyCheckpoints.CleanCheckpoints"/> to clean up during a run.
     /// </summary>
     public static IReadOnlySet<int> SegmentsInUse(Study study)
     {
         ArgumentNullException.ThrowIfNull(study);
         var latest = new Dictionary<int, (int Segment, int Number)>();
-        foreach (var t in study.GetTrials(TrialState.Complete))
+        var inUse = new HashSet<int>();
+        foreach (var t in study.Trials)
         {
-            if (PbtAttributes.Claim(t) is { } claim && (!latest.TryGetValue(claim.Member, out var known) || claim.Segment > known.Segment))
+            if (t.State == TrialState.Complete && PbtAttributes.Claim(t) is { } claim
+                && (!latest.TryGetValue(claim.Member, out var known) || claim.Segment > known.Segment))
             {
                 latest[claim.Member] = (claim.Segment, t.Number);
             }
+            else if (t.State is TrialState.Running or TrialState.Waiting && PbtAttributes.Int(t, PbtAttributes.ParentKey) is { } parent)
+            {
+                inUse.Add(parent);
+            }
         }
 
-        return latest.Values.Select(v => v.Number).ToHashSet();
+        inUse.UnionWith(latest.Values.Select(v => v.Number));
+        return inUse;
     }
 
     private async Task WorkAsync(Study study, Func<PbtSegment, CancellationToken, Task<double>> objective, CancellationToken ct)

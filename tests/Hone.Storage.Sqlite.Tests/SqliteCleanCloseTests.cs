@@ -73,5 +73,25 @@ public sealed class SqliteCleanCloseTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Suggestions_OfARunningTrial_AreWrittenWhenTheStudyIsDisposed_BeforeTheirTimedWrite()
+    {
+        var url = "sqlite:///" + _folder.File("ask.db");
+        int number;
+        using (var study = Study.Create(new StudyOptions { Name = "ask", StorageUrl = url }))
+        {
+            // What hone ask does: ask, suggest, print, exit; the suggestions would otherwise wait 100 ms for the next write.
+            var trial = study.Ask();
+            trial.SuggestFloat("x", 0, 1);
+            trial.SuggestInt("n", 1, 9);
+            number = trial.Number;
+        }
+
+        using var reopened = Study.Load("ask", url);
+        var stored = Assert.Single(reopened.Trials, t => t.Number == number);
+        Assert.Equal(TrialState.Running, stored.State);
+        Assert.Equal(["n", "x"], stored.Params.Keys.Order(StringComparer.Ordinal));
+    }
+
     public void Dispose() => _folder.Dispose();
 }

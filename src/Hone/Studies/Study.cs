@@ -402,6 +402,20 @@ public sealed partial class Study : IDisposable, IAsyncDisposable
     /// </summary>
     public void Dispose()
     {
+        // Suggestions of running trials wait up to 100 ms to travel with the trial's next write (docs/storage.md); a
+        // study closed before then (hone ask, an ask-and-tell program that exits) writes them now.
+        foreach (var live in PendingParamWrites.Values)
+        {
+            try
+            {
+                live.FlushParams();
+            }
+            catch (Exception e) when (e is TrialFinishedException or StorageException or ObjectDisposedException)
+            {
+                // Finished elsewhere, or the storage is gone: nothing of these suggestions was committed.
+            }
+        }
+
         Heartbeats?.Dispose();
         if (OwnsStorage)
         {

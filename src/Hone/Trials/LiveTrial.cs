@@ -391,6 +391,13 @@ internal sealed class LiveTrial : Trial
         {
             // Finished elsewhere (now marked), or the storage unreachable: the suggestions go with the trial's next write.
         }
+#pragma warning disable CA1031 // a timer callback must never throw: an exception here would end the process
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // The storage was closed (the study disposed with the trial still running) or failed otherwise: the
+            // suggestions were never committed, and the trial's own next write, if any, reports the problem.
+        }
     }
 
     private double Choose(string name, Distribution distribution)

@@ -25,7 +25,7 @@ public sealed partial class ExitCodeTests : IDisposable
         var section = docs[docs.IndexOf("## Exit codes", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
         var codes = TableRow().Matches(section).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal([ExitCodes.Ok, ExitCodes.NotFound, ExitCodes.Usage, ExitCodes.AllTrialsFailed, ExitCodes.Error, ExitCodes.Interrupted], codes);
+        Assert.Equal([ExitCodes.Ok, ExitCodes.NotFound, ExitCodes.Usage, ExitCodes.AllTrialsFailed, ExitCodes.Error, ExitCodes.Shifted, ExitCodes.Interrupted], codes);
     }
 
     [Fact]

@@ -74,13 +74,13 @@ public sealed class SqliteCleanCloseTests : IDisposable
     }
 
     [Fact]
-    public void Suggestions_OfARunningTrial_AreWrittenWhenTheStudyIsDisposed_BeforeTheirTimedWrite()
+    public void Suggestions_OfAnAskedTrial_AreStoredWhenTheStudyIsClosed()
     {
         var url = "sqlite:///" + _folder.File("ask.db");
         int number;
         using (var study = Study.Create(new StudyOptions { Name = "ask", StorageUrl = url }))
         {
-            // What hone ask does: ask, suggest, print, exit; the suggestions would otherwise wait 100 ms for the next write.
+            // What hone ask does: ask, suggest, print, exit; the suggestions must be in the database when it has exited.
             var trial = study.Ask();
             trial.SuggestFloat("x", 0, 1);
             trial.SuggestInt("n", 1, 9);

@@ -144,7 +144,7 @@ internal sealed class OptimizeLoop
                 _study.FailStaleTrials();
             }
 
-            var asked = TrialLifecycle.Ask(_study, checkExhausted: true);
+            var asked = TrialLifecycle.Ask(_study, checkExhausted: true, deferParamWrites: true);
             if (asked is null)
             {
                 _study.Stop();

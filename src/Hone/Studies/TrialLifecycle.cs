@@ -22,7 +22,7 @@ internal static class TrialLifecycle
     /// Starts a trial, or returns null when <paramref name="checkExhausted"/> and the sampler has nothing left.
     /// Serialized per study object so that samplers that hand out distinct points (grids) see each ask in turn.
     /// </summary>
-    public static LiveTrial? Ask(Study study, bool checkExhausted)
+    public static LiveTrial? Ask(Study study, bool checkExhausted, bool deferParamWrites = false)
     {
         lock (study.AskLock)
         {
@@ -47,7 +47,7 @@ internal static class TrialLifecycle
             }
 
             // The storage's record is re-read only if the sampler wrote to it (a grid sampler records its point).
-            var live = new LiveTrial(study, study.TrialSystemAttrWrites == writesBefore ? frozen : study.Storage.GetTrial(frozen.TrialId));
+            var live = new LiveTrial(study, study.TrialSystemAttrWrites == writesBefore ? frozen : study.Storage.GetTrial(frozen.TrialId), deferParamWrites);
             study.Heartbeats?.Add(live);
             HoneInstruments.TrialsStarted.Add(1, HoneInstruments.Study(study.Name));
             return live;

@@ -22,6 +22,10 @@ internal sealed class LiveTrial : Trial
 #pragma warning restore CA1001
 {
     private readonly Study _study;
+
+    // Only trials of an optimize loop (the loop tells them in this process) keep their suggestions for the next write; a
+    // trial from Study.Ask may be told by another process (hone ask / hone tell), so its suggestions are written at once.
+    private readonly bool _defersParamWrites;
     private readonly FrozenTrial _start;
     private readonly AppendOnlyMap<string, double> _internal = new();
     private readonly AppendOnlyMap<string, Distribution> _distributions = new();
@@ -42,9 +46,10 @@ internal sealed class LiveTrial : Trial
     /// <summary>How long a suggestion may wait for the trial's next write before it is written on its own.</summary>
     internal static readonly TimeSpan ParamFlushDelay = TimeSpan.FromMilliseconds(100);
 
-    public LiveTrial(Study study, FrozenTrial start)
+    public LiveTrial(Study study, FrozenTrial start, bool deferParamWrites = false)
     {
         _study = study;
+        _defersParamWrites = deferParamWrites && study.DefersParamWrites;
         _start = start;
         _userAttrs = start.UserAttrs.Count == 0 ? null : new Dictionary<string, JsonElement>(start.UserAttrs);
         foreach (var (name, x) in start.InternalParams)
@@ -294,7 +299,7 @@ internal sealed class LiveTrial : Trial
 
         _study.CheckCompatible(name, distribution);
         var x = Choose(name, distribution);
-        if (_study.DefersParamWrites)
+        if (_defersParamWrites)
         {
             lock (_writeGate)
             {

@@ -51,7 +51,18 @@ public static class CliRunner
         kill.WaitForExit();
     }
 
-    public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/status") && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal);
+    /// <summary>Whether the process exists and is not a zombie; one that exits while its status is read is not alive.</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            return File.Exists($"/proc/{pid}/status") && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     private static string DotnetHost() => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
 }

@@ -623,18 +623,24 @@ public abstract class RelationalStorage : IStorage
 
         for (var i = 0; i < values.Count; i++)
         {
-            var v = values[i];
-            if (double.IsNaN(v))
-            {
-                throw new ArgumentException($"Objective value #{i} is NaN; Optuna's schema stores no NaN objective values (the trial should be Fail).", nameof(values));
-            }
-
-            var type = double.IsPositiveInfinity(v) ? "INF_POS" : double.IsNegativeInfinity(v) ? "INF_NEG" : "FINITE";
+            var (value, type) = StoredValue(values, i);
             db.Queue(
                 $"INSERT INTO trial_values (trial_id, objective, value, value_type) SELECT @t, @o, @v, {Backend.Enum("@ty", "trialvaluetype")} {IfUnfinished} " +
                 "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, value_type = excluded.value_type",
-                null, ("@t", trialId), ("@o", i), ("@v", double.IsFinite(v) ? v : null), ("@ty", type));
+                null, ("@t", trialId), ("@o", i), ("@v", value), ("@ty", type));
         }
+    }
+
+    /// <summary>Objective value <paramref name="i"/> as Optuna's schema stores it: the finite value or null, and its value_type.</summary>
+    private static (double? Value, string Type) StoredValue(IReadOnlyList<double> values, int i)
+    {
+        var v = values[i];
+        if (double.IsNaN(v))
+        {
+            throw new ArgumentException($"Objective value #{i} is NaN; Optuna's schema stores no NaN objective values (the trial should be Fail).", nameof(values));
+        }
+
+        return (double.IsFinite(v) ? v : null, double.IsPositiveInfinity(v) ? "INF_POS" : double.IsNegativeInfinity(v) ? "INF_NEG" : "FINITE");
     }
 
     private void WriteValues(Db db, long trialId, IReadOnlyList<double>? values)
@@ -646,17 +652,11 @@ public abstract class RelationalStorage : IStorage
 
         for (var i = 0; i < values.Count; i++)
         {
-            var v = values[i];
-            if (double.IsNaN(v))
-            {
-                throw new ArgumentException($"Objective value #{i} is NaN; Optuna's schema stores no NaN objective values (the trial should be Fail).", nameof(values));
-            }
-
-            var type = double.IsPositiveInfinity(v) ? "INF_POS" : double.IsNegativeInfinity(v) ? "INF_NEG" : "FINITE";
+            var (value, type) = StoredValue(values, i);
             db.Execute(
                 $"INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (@t, @o, @v, {Backend.Enum("@ty", "trialvaluetype")}) " +
                 "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, value_type = excluded.value_type",
-                ("@t", trialId), ("@o", i), ("@v", double.IsFinite(v) ? v : null), ("@ty", type));
+                ("@t", trialId), ("@o", i), ("@v", value), ("@ty", type));
         }
     }
 

@@ -24,6 +24,28 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Tune_WithoutTask_InfersItFromTheLabel_AndSaysSo()
+    {
+        var result = await CliRunner.RunAsync(
+            "tune", "--data", Data("wine_data.csv"), "--trainers", "SdcaMaximumEntropy", "-n", "2",
+            "--validation", "holdout:0.3", "--storage", _dir.StorageUrl, "--out", _dir["out"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("task multiclass, from the label \"target\" (3 distinct numbers); pass --task to choose another", result.Output, StringComparison.Ordinal);
+        Assert.Contains("wine_data-multiclass-accuracy", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tune_WithAMetricThatDoesNotFitTheInferredTask_SaysToPassTask()
+    {
+        var result = await CliRunner.RunAsync(
+            "tune", "--data", Data("wine_data.csv"), "--metric", "rmse", "-n", "1", "--storage", _dir.StorageUrl, "--out", _dir["out"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--metric rmse does not fit the label \"target\", which looks like a multiclass task; pass --task", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tune_RunsTrialsIntoTheStudy_AndSavesTheModel()
     {
         var result = await CliRunner.RunAsync(

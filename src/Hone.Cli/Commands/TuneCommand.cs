@@ -34,7 +34,7 @@ internal static class TuneCommand
     {
         var data = new Option<string>("--data") { Description = "The CSV file (optionally .gz).", Required = true };
         var label = new Option<string>("--label") { Description = "The label column.", DefaultValueFactory = _ => "target" };
-        var task = new Option<string>("--task") { Description = "binary, multiclass or regression.", DefaultValueFactory = _ => "binary" };
+        var task = new Option<string?>("--task") { Description = "binary, multiclass or regression (default: from the label: binary for 0/1 or booleans, multiclass for class names or up to 20 integer classes, else regression)." };
         var metric = new Option<string?>("--metric") { Description = "auc, accuracy, logloss, f1, macro-accuracy, rmse, mae or r2 (default: the task's)." };
         var trials = CommandLineValues.WholeNumber("--trials", "-n", 1, int.MaxValue, 50, "Trials the study should have (complete or pruned; a resumed study is topped up).");
         var trainers = new Option<string?>("--trainers") { Description = "Trainers to choose among, comma-separated (default: all for the task)." };
@@ -57,6 +57,10 @@ internal static class TuneCommand
         var fixedPreprocessing = new Option<bool>("--fixed-preprocessing")
         {
             Description = "Do not tune the preprocessing: mean for missing numbers, min-max normalization for linear trainers, one-hot encoding, default text n-grams, no feature selection.",
+        };
+        var noCostAware = new Option<bool>("--no-cost-aware")
+        {
+            Description = "Do not start each trainer from its cheapest configuration nor favour trainers by their estimated cost for improvement; the sampler alone chooses.",
         };
         var output = new Option<string?>("--out", "-o") { Description = "Folder for model.zip, summary.json and report.html (default: out/<data file name>)." };
         var storage = new Option<string>("--storage")
@@ -90,7 +94,7 @@ internal static class TuneCommand
         var warmStartStorage = new Option<string?>("--warm-start-storage") { Description = "Where the --warm-start studies are (default: --storage)." };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
-            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, categorical, text, fixedPreprocessing,
+            data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, categorical, text, fixedPreprocessing, noCostAware,
             output, storage, studyName, force, quiet, second, maxSecond,
             timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage,
         };
@@ -102,14 +106,14 @@ internal static class TuneCommand
                 throw new NotFoundException($"--data: file \"{dataPath}\" does not exist (looked for {Path.GetFullPath(dataPath)})");
             }
 
-            TuningTask tuningTask;
-            TuningMetric tuningMetric;
+            TuningTask? givenTask;
+            TuningMetric? givenMetric;
             SecondObjective secondObjective;
             ValidationStrategy? validationStrategy;
             try
             {
-                tuningTask = TuningTasks.Parse(parse.GetValue(task)!);
-                tuningMetric = parse.GetValue(metric) is { } m ? TuningMetrics.Parse(m) : TuningMetrics.DefaultFor(tuningTask);
+                givenTask = parse.GetValue(task) is { } t ? TuningTasks.Parse(t) : null;
+                givenMetric = parse.GetValue(metric) is { } m ? TuningMetrics.Parse(m) : null;
             }
             catch (ArgumentException e)
             {
@@ -147,15 +151,13 @@ internal static class TuneCommand
                 throw new UsageException($"--validation {parse.GetValue(validation)}: {Output.Messages.Of(e)}", e);
             }
 
-            if (!tuningMetric.Fits(tuningTask))
+            if (givenTask is { } gt && givenMetric is { } gm && !gm.Fits(gt))
             {
-                throw new UsageException($"--metric {tuningMetric.ShortName()} does not fit --task {tuningTask.ShortName()}; use one of: " +
-                    string.Join(", ", TuningMetrics.For(tuningTask).Select(x => x.ShortName())));
+                throw new UsageException($"--metric {gm.ShortName()} does not fit --task {gt.ShortName()}; use one of: " +
+                    string.Join(", ", TuningMetrics.For(gt).Select(x => x.ShortName())));
             }
 
             var quietRun = parse.GetValue(quiet);
-            var name = parse.GetValue(studyName) ?? DefaultStudyName(dataPath, tuningTask, tuningMetric)
-                + (secondObjective == SecondObjective.None ? string.Empty : "-" + secondObjective.ShortName());
             var hash = Sha256(dataPath);
             var storageUrl = SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory);
             var shownUrl = StorageFactory.Display(storageUrl);
@@ -176,6 +178,22 @@ internal static class TuneCommand
                 throw new UsageException($"--label: {dataPath} has no column \"{labelName}\"; its columns are {string.Join(", ", table.ColumnNames)}" +
                     (table.Layout == CsvLayout.Header ? string.Empty : " (the file has no column names, so the label is \"target\")"));
             }
+
+            var tuningTask = givenTask ?? TuningTasks.Infer(table, labelName);
+            var tuningMetric = givenMetric ?? TuningMetrics.DefaultFor(tuningTask);
+            if (givenTask is null && !tuningMetric.Fits(tuningTask))
+            {
+                throw new UsageException($"--metric {tuningMetric.ShortName()} does not fit the label \"{labelName}\", which looks like a {tuningTask.ShortName()} task; " +
+                    $"pass --task, or use one of: {string.Join(", ", TuningMetrics.For(tuningTask).Select(x => x.ShortName()))}");
+            }
+
+            if (givenTask is null && !quietRun)
+            {
+                context.Output.WriteLine($"hone: task {tuningTask.ShortName()}, from the label \"{labelName}\" ({DescribeLabel(table, labelName)}); pass --task to choose another.");
+            }
+
+            var name = parse.GetValue(studyName) ?? DefaultStudyName(dataPath, tuningTask, tuningMetric)
+                + (secondObjective == SecondObjective.None ? string.Empty : "-" + secondObjective.ShortName());
 
             string[] Columns(Option<string?> option)
             {
@@ -225,6 +243,7 @@ internal static class TuneCommand
                 CategoricalColumns = categoricalColumns,
                 TextColumns = textColumns,
                 TunePreprocessing = !parse.GetValue(fixedPreprocessing),
+                CostAware = !parse.GetValue(noCostAware),
                 Progress = quietRun ? null : new PlainProgress(context.Output),
                 Storage = store,
                 StudyName = name,
@@ -275,6 +294,12 @@ internal static class TuneCommand
             return ExitCodes.Ok;
         });
         root.Add(tune);
+    }
+
+    private static string DescribeLabel(TabularData table, string label)
+    {
+        var distinct = table.DistinctCount(label);
+        return table.IsNumeric(label) ? $"{distinct} distinct numbers" : $"{distinct} distinct values";
     }
 
     /// <summary>The default study name: the data file's name without extensions, the task and the metric.</summary>

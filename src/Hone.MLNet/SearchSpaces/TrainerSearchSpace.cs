@@ -108,6 +108,48 @@ public sealed class TrainerSearchSpace
     }
 
     /// <summary>
+    /// The study parameters ("Trainer.Option") of the trainer's cheapest configuration: options whose cost grows with
+    /// their value (<see cref="HyperParameter.CostGrowsWithValue"/>) at the low end of their range, the others at their
+    /// defaults. Options whose default is chosen by ML.NET from the data are left out, for the sampler to choose.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> LowCostParameters()
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in Parameters)
+        {
+            object? value = p.CostGrowsWithValue
+                ? p.Distribution switch
+                {
+                    IntDistribution i => i.Low,
+                    FloatDistribution f => f.Low,
+                    _ => p.Default,
+                }
+                : p.Default;
+            if (value is not null && Holds(p.Distribution, value))
+            {
+                values[ParameterName(p)] = value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>The study parameters ("Trainer.Option") whose training cost grows with their value.</summary>
+    public IEnumerable<string> CostParameterNames() => Parameters.Where(p => p.CostGrowsWithValue).Select(ParameterName);
+
+    private static bool Holds(Distribution distribution, object value)
+    {
+        try
+        {
+            return distribution.Contains(distribution.ToInternal(value));
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Reads the options back from a finished trial's parameters (those named "Trainer.Option").
     /// </summary>
     public IReadOnlyDictionary<string, object?> FromTrialParams(IReadOnlyDictionary<string, object?> trialParams)

@@ -59,9 +59,9 @@ public static class TrainerSearchSpaces
     {
         HyperParameter[] parameters =
         [
-            new("NumberOfLeaves", new IntDistribution(4, 128, log: true), 31),
+            new("NumberOfLeaves", new IntDistribution(4, 128, log: true), 31) { CostGrowsWithValue = true },
             new("LearningRate", new FloatDistribution(0.01, 0.3, log: true), 0.1),
-            new("NumberOfIterations", new IntDistribution(20, 400, log: true), 100),
+            new("NumberOfIterations", new IntDistribution(20, 400, log: true), 100) { CostGrowsWithValue = true },
             new("MinimumExampleCountPerLeaf", new IntDistribution(2, 50, log: true), 20),
             new("FeatureFraction", new FloatDistribution(0.5, 1.0), 1.0),
             new("L2Regularization", new FloatDistribution(0.001, 10, log: true), 0.01),
@@ -121,8 +121,8 @@ public static class TrainerSearchSpaces
     {
         HyperParameter[] parameters =
         [
-            new("NumberOfLeaves", new IntDistribution(4, 64, log: true), 20),
-            new("NumberOfTrees", new IntDistribution(20, 400, log: true), 100),
+            new("NumberOfLeaves", new IntDistribution(4, 64, log: true), 20) { CostGrowsWithValue = true },
+            new("NumberOfTrees", new IntDistribution(20, 400, log: true), 100) { CostGrowsWithValue = true },
             new("LearningRate", new FloatDistribution(0.01, 0.5, log: true), 0.2),
             new("MinimumExampleCountPerLeaf", new IntDistribution(2, 50, log: true), 10),
             new("FeatureFraction", new FloatDistribution(0.5, 1.0), 1.0),
@@ -163,8 +163,8 @@ public static class TrainerSearchSpaces
     {
         HyperParameter[] parameters =
         [
-            new("NumberOfLeaves", new IntDistribution(4, 64, log: true), 20),
-            new("NumberOfTrees", new IntDistribution(20, 300, log: true), 100),
+            new("NumberOfLeaves", new IntDistribution(4, 64, log: true), 20) { CostGrowsWithValue = true },
+            new("NumberOfTrees", new IntDistribution(20, 300, log: true), 100) { CostGrowsWithValue = true },
             new("MinimumExampleCountPerLeaf", new IntDistribution(1, 50, log: true), 10),
             new("FeatureFraction", new FloatDistribution(0.3, 1.0), 0.7),
             new("BaggingExampleFraction", new FloatDistribution(0.5, 1.0), 0.7),
@@ -207,7 +207,7 @@ public static class TrainerSearchSpaces
         [
             new("L2Regularization", new FloatDistribution(1e-6, 1, log: true), null),
             new("L1Regularization", new FloatDistribution(1e-6, 1, log: true), null),
-            new("MaximumNumberOfIterations", new IntDistribution(5, 200, log: true), null),
+            new("MaximumNumberOfIterations", new IntDistribution(5, 200, log: true), null) { CostGrowsWithValue = true },
         ];
         var name = task switch
         {
@@ -311,7 +311,7 @@ public static class TrainerSearchSpaces
         [
             new("LearningRate", new FloatDistribution(0.001, 0.5, log: true), 0.1),
             new("L2Regularization", new FloatDistribution(1e-7, 0.1, log: true), 0.0),
-            new("NumberOfIterations", new IntDistribution(1, 50, log: true), 1),
+            new("NumberOfIterations", new IntDistribution(1, 50, log: true), 1) { CostGrowsWithValue = true },
             new("DecreaseLearningRate", new CategoricalDistribution([true, false]), true),
         ], (ml, p) =>
         {

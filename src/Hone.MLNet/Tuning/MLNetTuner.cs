@@ -10,6 +10,7 @@ using Hone.MLNet.Statistics;
 using Hone.MLNet.Validation;
 using Hone.Pruners;
 using Hone.Samplers.Auto;
+using Hone.Samplers.CostAware;
 using Hone.Studies;
 using Hone.Trials;
 using Microsoft.ML;
@@ -116,11 +117,23 @@ public sealed class MLNetTuner
         var second = options.SecondObjective;
         var twoObjectives = second != SecondObjective.None;
         var warmTrials = options.WarmStartFrom.Count == 0 || twoObjectives ? [] : WarmStart.TrialsOf(metric.Direction(), options.WarmStartFrom);
+        var sampler = options.Sampler ?? new AutoSampler(new AutoSamplerOptions { Seed = seeds.Sampler, WarmStartTrials = warmTrials });
+        var costAware = options.CostAware && !twoObjectives;
+        if (costAware)
+        {
+            sampler = new CostAwareSampler(sampler, new CostAwareSamplerOptions
+            {
+                CostParameters = spaces.SelectMany(s => s.CostParameterNames()).ToArray(),
+                TrialCost = CpuSeconds,
+                Seed = seeds.Sampler,
+            });
+        }
+
         var study = Study.Create(new StudyOptions
         {
             Name = options.StudyName,
             Directions = twoObjectives ? [metric.Direction(), StudyDirection.Minimize] : [metric.Direction()],
-            Sampler = options.Sampler ?? new AutoSampler(new AutoSamplerOptions { Seed = seeds.Sampler, WarmStartTrials = warmTrials }),
+            Sampler = sampler,
             Pruner = options.Pruner ?? (twoObjectives ? new DominancePruner(new DominancePrunerOptions { StartupTrials = 5 }) : DefaultPruner()),
             Storage = options.Storage,
             StorageUrl = options.StorageUrl,
@@ -143,13 +156,29 @@ public sealed class MLNetTuner
             study.SetUserAttr(key, value);
         }
 
-        if (warmTrials.Count > 0 && study.Trials.Count == 0)
+        var startedTrials = study.Trials.Count;
+        var fresh = startedTrials == 0;
+        if (warmTrials.Count > 0 && fresh)
         {
             study.SetUserAttr(WarmStart.SourcesKey, options.WarmStartFrom.Select(s => s.Name).ToArray());
             WarmStart.EnqueueBest(study, warmTrials);
         }
 
         var trainerNames = spaces.Select(s => s.Name).ToArray();
+        if (costAware && fresh)
+        {
+            foreach (var space in spaces)
+            {
+                var start = new Dictionary<string, object?>(space.LowCostParameters(), StringComparer.Ordinal);
+                if (spaces.Count > 1)
+                {
+                    start["trainer"] = space.Name;
+                }
+
+                study.Enqueue(start, new Dictionary<string, object?> { ["hone.start"] = "low-cost" });
+            }
+        }
+
         var tuning = Stopwatch.StartNew();
         using var meter = new ResourceMeter(options.WattsPerCore, options.TrialMemoryLimitBytes, TimeSpan.FromMilliseconds(100), RaplCounter.Open());
         var usage = new RunUsage(options.CpuBudget, options.EnergyBudgetWattHours);
@@ -228,7 +257,6 @@ public sealed class MLNetTuner
             return twoObjectives ? [scores.Average(), costs.Average()] : [scores.Average()];
         }
 
-        var startedTrials = study.Trials.Count;
         var planned = options.TotalTrials is { } target
             ? Math.Min(options.Trials, Math.Max(0, target - study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Running).Count))
             : options.Trials;
@@ -268,7 +296,28 @@ public sealed class MLNetTuner
             bestFoldScores = folds.Select(f => evaluator.Score(bestSpace, bestValues, bestPrep, f)).ToArray();
         }
 
-        var defaultFoldScores = folds.Select(f => evaluator.Score(bestSpace, null, defaultPrep, f)).ToArray();
+        // The default configuration's folds and both refits are independent fits: run them on the trials' cores.
+        var defaultFoldScores = new double[folds.Count];
+        ITransformer? model = null;
+        ITransformer? defaultModel = null;
+        var refitElapsed = TimeSpan.Zero;
+        var fits = new List<Action>
+        {
+            () =>
+            {
+                var refit = Stopwatch.StartNew();
+                model = evaluator.Fit(bestSpace, bestValues, bestPrep, tuningRows);
+                refitElapsed = refit.Elapsed;
+            },
+        };
+        if (testRows.Length > 0)
+        {
+            fits.Add(() => defaultModel = evaluator.Fit(bestSpace, null, defaultPrep, tuningRows));
+        }
+
+        fits.AddRange(folds.Select((f, i) => (Action)(() => defaultFoldScores[i] = evaluator.Score(bestSpace, null, defaultPrep, f))));
+        RunAll(fits, options.Parallelism, cancellationToken);
+        var refitModel = model ?? throw new InvalidOperationException("The refit produced no model.");
         var direction = metric.Direction();
         var bestSummary = ScoreSummary.Of(bestFoldScores, seeds.Bootstrap);
         var defaultSummary = ScoreSummary.Of(defaultFoldScores, seeds.Bootstrap);
@@ -279,29 +328,25 @@ public sealed class MLNetTuner
             PairedTests.Wilcoxon(bestFoldScores, defaultFoldScores),
             PairedTests.PairedT(bestFoldScores, defaultFoldScores));
 
-        // Refit on every tuning row, then one look at the test set.
-        var refit = Stopwatch.StartNew();
-        var model = evaluator.Fit(bestSpace, bestValues, bestPrep, tuningRows);
-        var refitElapsed = refit.Elapsed;
+        // One look at the test set, by the model refit on every tuning row.
         TestScore? test = null;
         double? defaultTest = null;
         IReadOnlyDictionary<string, double> testMetrics = new Dictionary<string, double>();
         if (testRows.Length > 0)
         {
-            var predictions = evaluator.Predict(model, testRows);
+            var predictions = evaluator.Predict(refitModel, testRows);
             testMetrics = AllMetrics(predictions, options.Task);
             var value = predictions.Compute(metric);
             var (low, high) = Bootstrap.Interval(testRows.Length, rows => predictions.Compute(metric, rows), 0.95, TestBootstrapResamples, seeds.Bootstrap);
             test = new TestScore(value, low, high, testRows.Length);
-            var defaultModel = evaluator.Fit(bestSpace, null, defaultPrep, tuningRows);
-            defaultTest = evaluator.Predict(defaultModel, testRows).Compute(metric);
+            defaultTest = evaluator.Predict(defaultModel!, testRows).Compute(metric);
         }
 
         double? refitCost = second switch
         {
-            SecondObjective.ModelSize => evaluator.ModelBytes(model),
+            SecondObjective.ModelSize => evaluator.ModelBytes(refitModel),
             SecondObjective.TrainingTime => refitElapsed.TotalSeconds,
-            SecondObjective.Latency when testRows.Length > 0 => evaluator.MicrosecondsPerRow(model, testRows),
+            SecondObjective.Latency when testRows.Length > 0 => evaluator.MicrosecondsPerRow(refitModel, testRows),
             _ => null,
         };
 
@@ -336,7 +381,7 @@ public sealed class MLNetTuner
             Comparison = comparison,
             Test = test,
             DefaultTestValue = defaultTest,
-            Model = model,
+            Model = refitModel,
             ModelInputSchema = evaluator.InputSchema,
             TrialsRun = trials.Length,
             TrialsComplete = trials.Count(t => t.State == TrialState.Complete),
@@ -445,6 +490,24 @@ public sealed class MLNetTuner
             ? e.EnumerateArray().Select(x => x.GetDouble()).ToArray()
             : [];
 
+    /// <summary>Runs independent fits, at most <paramref name="parallelism"/> at once; the first failure is rethrown as itself.</summary>
+    private static void RunAll(List<Action> work, int parallelism, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, [.. work]);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
+
+    /// <summary>The CPU seconds a trial's fits used (its resources attribute), or null when it has none.</summary>
+    private static double? CpuSeconds(FrozenTrial trial) =>
+        trial.UserAttrs.TryGetValue(TrialResources.AttributeKey, out var used) && used.ValueKind == JsonValueKind.Object
+            && used.TryGetProperty("cpu_seconds", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null;
+
     private static double SavedSeconds(FrozenTrial trial, int foldCount)
     {
         if (!trial.UserAttrs.TryGetValue("fold_seconds", out var e) || e.ValueKind != JsonValueKind.Array)
@@ -470,8 +533,7 @@ public sealed class MLNetTuner
 
         var trainer = trial.UserAttrs.TryGetValue("trainer", out var t) ? t.GetString() ?? "?" : "?";
         var reason = trial.SystemAttrs.TryGetValue("fail_reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        double? cpu = trial.UserAttrs.TryGetValue(TrialResources.AttributeKey, out var used) && used.ValueKind == JsonValueKind.Object
-            && used.TryGetProperty("cpu_seconds", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null;
+        var cpu = CpuSeconds(trial);
         return new TuneProgress(trial.Number, planned, trial.State, trainer, trial.State == TrialState.Complete ? trial.Values?[0] : null, Math.Max(trial.IntermediateValues.Count, trial.IntermediateVectors.Count), best, elapsed, reason, cpu);
     }
 

@@ -106,6 +106,17 @@ public sealed class TuneOptions
     /// <value>None.</value>
     public IReadOnlyList<Study> WarmStartFrom { get; init; } = [];
 
+    /// <summary>
+    /// Whether the search is frugal with compute (<see cref="Hone.Samplers.CostAware.CostAwareSampler"/>): each trainer is
+    /// first tried in its cheapest configuration (fewest trees, leaves and iterations), later trials pick the trainer
+    /// with probability inversely proportional to its estimated cost for improvement (FLAML, Wang et al. 2021), and the
+    /// cost-related options of a trainer grow at most twofold beyond the largest value tried (CFO, Wu et al. 2021).
+    /// Applies to single-objective tuning; the sampler (<see cref="Sampler"/>, or the default) still chooses every
+    /// other parameter.
+    /// </summary>
+    /// <value>True.</value>
+    public bool CostAware { get; init; } = true;
+
     /// <summary>The sampler.</summary>
     /// <value>Null: the <see cref="Hone.Samplers.Auto.AutoSampler"/> seeded from <see cref="Seed"/>.</value>
     public ISampler? Sampler { get; init; }

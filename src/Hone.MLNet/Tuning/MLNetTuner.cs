@@ -137,6 +137,9 @@ public sealed class MLNetTuner
             ["rows"] = dataset.RowCount,
             ["second_objective"] = second.ShortName(),
             ["preprocessing"] = preprocessing is null ? "none" : options.TunePreprocessing ? "tuned" : "fixed",
+            ["ignore"] = options.IgnoreColumns.ToArray(),
+            ["categorical"] = options.CategoricalColumns.ToArray(),
+            ["text"] = options.TextColumns.ToArray(),
         });
         foreach (var (key, value) in options.StudyUserAttrs)
         {
@@ -437,7 +440,7 @@ public sealed class MLNetTuner
         return pareto.MinBy(p => Math.Pow(Scale(sign * p.Metric, m0, m1), 2) + Math.Pow(Scale(p.Cost, c0, c1), 2))!.TrialNumber;
     }
 
-    private static string TrainerOf(FrozenTrial trial, IReadOnlyList<TrainerSearchSpace> spaces) =>
+    internal static string TrainerOf(FrozenTrial trial, IReadOnlyList<TrainerSearchSpace> spaces) =>
         trial.Params.TryGetValue("trainer", out var t) && t is string s ? s : spaces[0].Name;
 
     private static double[] FoldScores(FrozenTrial trial) =>
@@ -476,7 +479,7 @@ public sealed class MLNetTuner
     }
 
     /// <summary>Fits and scores configurations on the folds; each fit gets a fresh MLContext with the run's seed, so a configuration's score does not depend on trial order or parallelism.</summary>
-    private sealed class FoldEvaluator
+    internal sealed class FoldEvaluator
     {
         private readonly Dataset _data;
         private readonly PreprocessingSpace? _preprocessing;

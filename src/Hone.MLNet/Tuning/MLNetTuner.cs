@@ -231,7 +231,8 @@ public sealed class MLNetTuner
             return twoObjectives ? [scores.Average(), costs.Average()] : [scores.Average()];
         }
 
-        var startedTrials = study.Trials.Count;
+        // Trials queued before this run (a warm start's) are run by it, so they count as this run's.
+        var earlier = study.Trials.Where(t => t.State != TrialState.Waiting).Select(t => t.Number).ToHashSet();
         var planned = options.TotalTrials is { } target
             ? Math.Min(options.Trials, Math.Max(0, target - study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Running).Count))
             : options.Trials;
@@ -308,7 +309,7 @@ public sealed class MLNetTuner
             _ => null,
         };
 
-        var trials = study.Trials.Skip(startedTrials).ToArray();
+        var trials = study.Trials.Where(t => !earlier.Contains(t.Number)).ToArray();
         return new TuneResult
         {
             Task = options.Task,

@@ -84,10 +84,15 @@ internal static class RetuneCommand
             }
 
             var attrs = store.GetStudyUserAttrs(studyId);
+            if (!attrs.TryGetValue("hone.mlnet", out var settings) || settings.ValueKind != JsonValueKind.Object)
+            {
+                throw new UsageException($"--from: study \"{name}\" was not made by hone tune, so there is no model to check; re-tune studies that hone tune made");
+            }
+
             var oldPath = ReferencePath(parse.GetValue(reference), attrs, name);
             var oldData = DriftCommand.Load(oldPath, "--reference");
             var newData = DriftCommand.Load(newPath, "--data");
-            CheckColumns(attrs, name, oldData, newData, oldPath);
+            CheckColumns(settings, name, oldData, newData, oldPath);
 
             var study = Study.Load(new StudyOptions { Name = name, Storage = store });
             var retuner = new Retuner(new MLContext(0));
@@ -211,13 +216,8 @@ internal static class RetuneCommand
     }
 
     /// <summary>The label and the feature columns of the study must be in both files; a missing one is named.</summary>
-    private static void CheckColumns(IReadOnlyDictionary<string, JsonElement> attrs, string study, TabularData oldData, TabularData newData, string oldPath)
+    private static void CheckColumns(JsonElement settings, string study, TabularData oldData, TabularData newData, string oldPath)
     {
-        if (!attrs.TryGetValue("hone.mlnet", out var settings) || settings.ValueKind != JsonValueKind.Object)
-        {
-            throw new UsageException($"--from: study \"{study}\" was not made by hone tune, so there is no model to check; re-tune studies that hone tune made");
-        }
-
         var label = settings.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : "target";
         var ignored = settings.TryGetProperty("ignore", out var i) && i.ValueKind == JsonValueKind.Array
             ? i.EnumerateArray().Select(e => e.GetString()).ToHashSet(StringComparer.Ordinal)

@@ -128,6 +128,13 @@ public sealed class RetuneCommandTests : IDisposable
         Assert.Contains($"was tuned on {old}, which no longer exists; pass --reference OLD.csv", gone.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", gone.Error, StringComparison.Ordinal);
 
+        File.WriteAllLines(old, File.ReadAllLines(_dir["moved.csv"]).SkipLast(1));
+        var changed = await CliRunner.RunAsync("retune", "--from", OldStudy, "--data", lacking, "--storage", _dir.StorageUrl);
+        Assert.True(changed.ExitCode == 2, changed.ToString());
+        Assert.Contains($"was tuned on {old} (sha256 ", changed.Error, StringComparison.Ordinal);
+        Assert.Contains("but that file has changed since; pass --reference OLD.csv", changed.Error, StringComparison.Ordinal);
+        File.Delete(old);
+
         var (_, now) = Halves();
         var withReference = await CliRunner.RunAsync("retune", "--from", OldStudy, "--data", now, "--reference", _dir["moved.csv"], "--storage", _dir.StorageUrl);
         Assert.True(withReference.ExitCode == 0, withReference.ToString());

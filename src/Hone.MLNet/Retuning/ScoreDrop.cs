@@ -7,7 +7,8 @@ namespace Hone.MLNet.Retuning;
 /// model <c>hone tune</c> saved), is scored on every new row and compared with the old study's cross-validated mean.
 /// </summary>
 /// <remarks>
-/// The rule: the drop is significant when the whole 95% percentile-bootstrap interval of the new-data score (new rows
+/// The rule: the drop is significant when the whole 95% percentile-bootstrap interval (Efron and Tibshirani 1993, "An
+/// Introduction to the Bootstrap", ch. 13) of the new-data score (new rows
 /// resampled) is worse than the old cross-validated mean by more than <see cref="MaxDrop"/>; for a metric to maximize,
 /// <c>NewCiHigh &lt; ReferenceMean − MaxDrop</c>. The old mean is the best of many trials on the same folds, so it is
 /// slightly optimistic; the tolerance absorbs that bias as well as a loss too small to be worth a re-tune.

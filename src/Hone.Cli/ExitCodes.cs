@@ -21,7 +21,10 @@ internal static class ExitCodes
     /// <summary>An error at run time: the storage cannot be opened, read or written, a sampler failed, a file cannot be written.</summary>
     public const int Error = 4;
 
-    /// <summary><c>hone drift</c> found a column whose distribution has shifted (so a cron job can re-tune on it).</summary>
+    /// <summary>
+    /// <c>hone drift</c> found a column whose distribution has shifted (so a cron job can re-tune on it); <c>hone retune</c>
+    /// found a shifted column or a score drop, and re-tuned.
+    /// </summary>
     public const int Shifted = 5;
 
     /// <summary>Interrupted by Ctrl+C (SIGINT) or SIGTERM: running trials were stopped and recorded.</summary>

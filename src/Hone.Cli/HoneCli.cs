@@ -32,6 +32,7 @@ public static class HoneCli
         TuneCommand.Add(root, context);
         RefineCommand.Add(root, context);
         DriftCommand.Add(root, context);
+        RetuneCommand.Add(root, context);
         WorkerCommand.Add(root, context);
         ImportanceCommand.Add(root, context);
         ReportCommand.Add(root, context);

@@ -71,16 +71,7 @@ internal static class DriftCommand
             }
             else
             {
-                o.WriteLine($"{now.Source} ({now.RowCount} rows) against {old.Source} ({old.RowCount} rows): {shifts.Count} columns tested, Holm-corrected at {parse.GetValue(alpha).ToString(CultureInfo.InvariantCulture)}");
-                o.WriteLine($"  {"column",-24} {"test",-5} {"statistic",10} {"p",10} {"adjusted p",11}");
-                foreach (var s in shifts)
-                {
-                    o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {s.Column,-24} {s.Test,-5} {s.Statistic,10:0.0000} {s.PValue,10:0.####e+0} {s.AdjustedPValue,11:0.####e+0}{(s.Shifted ? "  shifted" : string.Empty)}"));
-                }
-
-                var moved = shifts.Count(s => s.Shifted);
-                o.WriteLine(moved == 0 ? "no column has shifted" : $"{moved} column(s) have shifted");
+                WriteTable(o, $"{now.Source} ({now.RowCount} rows) against {old.Source} ({old.RowCount} rows)", shifts, parse.GetValue(alpha));
             }
 
             return shifts.Any(s => s.Shifted) ? ExitCodes.Shifted : ExitCodes.Ok;
@@ -88,7 +79,22 @@ internal static class DriftCommand
         root.Add(drift);
     }
 
-    private static TabularData Load(string path, string flag)
+    /// <summary>The shift table: a heading, one line per column (most significant first), and how many have shifted.</summary>
+    public static void WriteTable(TextWriter o, string heading, IReadOnlyList<ColumnShift> shifts, double alpha)
+    {
+        o.WriteLine($"{heading}: {shifts.Count} columns tested, Holm-corrected at {alpha.ToString(CultureInfo.InvariantCulture)}");
+        o.WriteLine($"  {"column",-24} {"test",-5} {"statistic",10} {"p",10} {"adjusted p",11}");
+        foreach (var s in shifts)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {s.Column,-24} {s.Test,-5} {s.Statistic,10:0.0000} {s.PValue,10:0.####e+0} {s.AdjustedPValue,11:0.####e+0}{(s.Shifted ? "  shifted" : string.Empty)}"));
+        }
+
+        var moved = shifts.Count(s => s.Shifted);
+        o.WriteLine(moved == 0 ? "no column has shifted" : $"{moved} column(s) have shifted");
+    }
+
+    internal static TabularData Load(string path, string flag)
     {
         if (!File.Exists(path))
         {

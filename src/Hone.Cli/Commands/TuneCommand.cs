@@ -27,6 +27,9 @@ internal static class TuneCommand
     /// <summary>Study user attribute: the data file's name.</summary>
     public const string DataFileKey = "data_file";
 
+    /// <summary>Study user attribute: the data file's full path, so that <c>hone retune</c> can find the data the study was tuned on.</summary>
+    public const string DataPathKey = "data_path";
+
     /// <summary>Study user attribute: the SHA-256 of the data file's bytes, in lower-case hex.</summary>
     public const string DataHashKey = "data_sha256";
 
@@ -248,7 +251,7 @@ internal static class TuneCommand
                 Storage = store,
                 StudyName = name,
                 LoadIfExists = true,
-                StudyUserAttrs = new Dictionary<string, object?> { [DataFileKey] = Path.GetFileName(dataPath), [DataHashKey] = hash },
+                StudyUserAttrs = new Dictionary<string, object?> { [DataFileKey] = Path.GetFileName(dataPath), [DataPathKey] = Path.GetFullPath(dataPath), [DataHashKey] = hash },
             };
 
             if (!quietRun)

@@ -139,6 +139,27 @@ public sealed class TabularData
 
     /// <summary>The 0-based index of a column.</summary>
     internal int ColumnIndex(string column) => IndexOf(column);
+    /// <summary>
+    /// The rows of <paramref name="parts"/> one after another, in the given columns only (every part must have them):
+    /// re-tuning reads old and new data as one table so that both get the same column kinds and class indices.
+    /// </summary>
+    internal static TabularData Stack(string source, IReadOnlyList<string> columns, params TabularData[] parts)
+    {
+        var rows = new List<string[]>();
+        var lines = new List<int>();
+        foreach (var part in parts)
+        {
+            var indices = columns.Select(part.IndexOf).ToArray();
+            for (var r = 0; r < part.RowCount; r++)
+            {
+                rows.Add(indices.Select(c => part._rows[r][c]).ToArray());
+                lines.Add(part._lineNumbers[r]);
+            }
+        }
+
+        return new TabularData(source, CsvLayout.Header, [.. columns], [.. rows], [.. lines], parts.Length > 0 ? parts[0].ClassNames : []);
+    }
+
     /// <summary>Where the column's first non-numeric cell is, as "file:line:column: "text"", or null when the column is numeric.</summary>
     public string? FirstNonNumericCell(string column)
     {

@@ -150,14 +150,16 @@ public sealed class MLNetTuner
             ["rows"] = dataset.RowCount,
             ["second_objective"] = second.ShortName(),
             ["preprocessing"] = preprocessing is null ? "none" : options.TunePreprocessing ? "tuned" : "fixed",
+            ["ignore"] = options.IgnoreColumns.ToArray(),
+            ["categorical"] = options.CategoricalColumns.ToArray(),
+            ["text"] = options.TextColumns.ToArray(),
         });
         foreach (var (key, value) in options.StudyUserAttrs)
         {
             study.SetUserAttr(key, value);
         }
 
-        var startedTrials = study.Trials.Count;
-        var fresh = startedTrials == 0;
+        var fresh = study.Trials.Count == 0;
         if (warmTrials.Count > 0 && fresh)
         {
             study.SetUserAttr(WarmStart.SourcesKey, options.WarmStartFrom.Select(s => s.Name).ToArray());
@@ -257,6 +259,8 @@ public sealed class MLNetTuner
             return twoObjectives ? [scores.Average(), costs.Average()] : [scores.Average()];
         }
 
+        // Trials queued before this run (a warm start's, the low-cost start) are run by it, so they count as this run's.
+        var earlier = study.Trials.Where(t => t.State != TrialState.Waiting).Select(t => t.Number).ToHashSet();
         var planned = options.TotalTrials is { } target
             ? Math.Min(options.Trials, Math.Max(0, target - study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Running).Count))
             : options.Trials;
@@ -350,7 +354,7 @@ public sealed class MLNetTuner
             _ => null,
         };
 
-        var trials = study.Trials.Skip(startedTrials).ToArray();
+        var trials = study.Trials.Where(t => !earlier.Contains(t.Number)).ToArray();
         return new TuneResult
         {
             Task = options.Task,
@@ -482,7 +486,7 @@ public sealed class MLNetTuner
         return pareto.MinBy(p => Math.Pow(Scale(sign * p.Metric, m0, m1), 2) + Math.Pow(Scale(p.Cost, c0, c1), 2))!.TrialNumber;
     }
 
-    private static string TrainerOf(FrozenTrial trial, IReadOnlyList<TrainerSearchSpace> spaces) =>
+    internal static string TrainerOf(FrozenTrial trial, IReadOnlyList<TrainerSearchSpace> spaces) =>
         trial.Params.TryGetValue("trainer", out var t) && t is string s ? s : spaces[0].Name;
 
     private static double[] FoldScores(FrozenTrial trial) =>
@@ -538,7 +542,7 @@ public sealed class MLNetTuner
     }
 
     /// <summary>Fits and scores configurations on the folds; each fit gets a fresh MLContext with the run's seed, so a configuration's score does not depend on trial order or parallelism.</summary>
-    private sealed class FoldEvaluator
+    internal sealed class FoldEvaluator
     {
         private readonly Dataset _data;
         private readonly PreprocessingSpace? _preprocessing;

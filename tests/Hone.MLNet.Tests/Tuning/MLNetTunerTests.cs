@@ -36,7 +36,7 @@ public class MLNetTunerTests
         Assert.Contains(result.BestTrainer, options.Trainers);
         Assert.Equal(5, result.Best.FoldScores.Count);
         Assert.Equal(5, result.Default.FoldScores.Count);
-        Assert.Equal(result.Study.BestValue, result.Best.Mean, 12);
+        Assert.Equal(result.Study.Trials[result.BestTrialNumber].Values![0], result.Best.Mean, 12);
         Assert.InRange(result.Best.Mean, result.Best.CiLow, result.Best.CiHigh);
         Assert.InRange(result.Best.Mean, 0.85, 1.0);
         Assert.NotNull(result.Test);

@@ -89,7 +89,8 @@ public class MLNetTunerTests
         var test = result.TestRows.Select(r => rows[r]).ToHashSet();
         var tuning = result.TuningRows.Select(r => rows[r]).ToHashSet();
         Assert.Equal(result.TestRows.Count, test.Count); // feature vectors identify rows
-        Assert.Equal(2 * 5 + 5 + 2, seen.Count); // trials × folds, default on the folds, two refits
+        Assert.NotNull(result.Reevaluation); // on by default for this small table: its fresh folds must not touch the test rows either
+        Assert.Equal(2 * 5 + result.Reevaluation.Fits + 5 + 2, seen.Count); // trials × folds, re-evaluation, default on the folds, two refits
         Assert.All(seen, fit =>
         {
             Assert.Empty(fit.Intersect(test));

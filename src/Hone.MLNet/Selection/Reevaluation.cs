@@ -51,6 +51,11 @@ internal static class Reevaluation
 
         var direction = study.Directions[0];
         var trials = TopDistinct(study.GetTrials(TrialState.Complete), direction, top);
+        if (trials.Count == 0)
+        {
+            return (null, "no complete feasible trial to re-evaluate");
+        }
+
         var candidates = trials.Select(t => new Candidate(t.Number, TrainerName(t), t.Values![0])).ToList();
         var foldSeeds = Enumerable.Range(1, options.ReevaluationRepeats).Select(r => unchecked(seeds.Folds + (ReevaluationDefaults.SeedStride * r))).ToArray();
         var byNumber = trials.ToDictionary(t => t.Number);

@@ -6,6 +6,7 @@ using Hone.Cli.Sweep;
 using Hone.MLNet;
 using Hone.MLNet.Data;
 using Hone.MLNet.Metrics;
+using Hone.MLNet.Selection;
 using Hone.MLNet.Tuning;
 using Hone.MLNet.Validation;
 using Hone.Storage;
@@ -95,11 +96,15 @@ internal static class TuneCommand
             Description = "Start from earlier studies (comma-separated names): their 3 best configurations run first and the sampler takes their trials as a prior.",
         };
         var warmStartStorage = new Option<string?>("--warm-start-storage") { Description = "Where the --warm-start studies are (default: --storage)." };
+        var reevaluate = CommandLineValues.OptionalWholeNumber("--reevaluate", string.Empty, 0, 100,
+            "Race the K best configurations on fresh folds before the refit and refit the winner there; 0 turns it off (default: 5 when at most 2,000 tuning rows, else off).");
+        var reevaluateRepeats = CommandLineValues.WholeNumber("--reevaluate-repeats", string.Empty, 1, 100, ReevaluationDefaults.Repeats,
+            "Fresh splits of the tuning rows the --reevaluate race scores on (each the --validation folds with a new shuffle seed).");
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
             data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, categorical, text, fixedPreprocessing, noCostAware,
             output, storage, studyName, force, quiet, second, maxSecond,
-            timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage,
+            timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage, reevaluate, reevaluateRepeats,
         };
         tune.SetAction(parse =>
         {
@@ -161,6 +166,11 @@ internal static class TuneCommand
             }
 
             var quietRun = parse.GetValue(quiet);
+            if (parse.GetValue(reevaluate) is > 0 && secondObjective != SecondObjective.None)
+            {
+                throw new UsageException("--reevaluate works with one objective; drop --second-objective or --reevaluate");
+            }
+
             var hash = Sha256(dataPath);
             var storageUrl = SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory);
             var shownUrl = StorageFactory.Display(storageUrl);
@@ -223,6 +233,7 @@ internal static class TuneCommand
             var before = CheckSameData(store, name, shownUrl, dataPath, hash, parse.GetValue(force));
             var sources = WarmStartSources(parse.GetValue(warmStart), parse.GetValue(warmStartStorage), store, shownUrl, secondObjective);
 
+            var progress = new PlainProgress(context.Output);
             var options = new TuneOptions
             {
                 Task = tuningTask,
@@ -247,7 +258,10 @@ internal static class TuneCommand
                 TextColumns = textColumns,
                 TunePreprocessing = !parse.GetValue(fixedPreprocessing),
                 CostAware = !parse.GetValue(noCostAware),
-                Progress = quietRun ? null : new PlainProgress(context.Output),
+                Progress = quietRun ? null : progress,
+                ReevaluateTop = parse.GetValue(reevaluate),
+                ReevaluationRepeats = parse.GetValue(reevaluateRepeats),
+                ReevaluationProgress = quietRun ? null : progress,
                 Storage = store,
                 StudyName = name,
                 LoadIfExists = true,
@@ -385,7 +399,7 @@ internal static class TuneCommand
         store.FindStudy(name) is { } id && !store.GetAllTrials(id).Any(t => t.State == TrialState.Complete);
 
     /// <summary>One line per finished trial, numbered as printed (so a resumed study's run counts from 1 too).</summary>
-    private sealed class PlainProgress(TextWriter output) : IProgress<TuneProgress>
+    private sealed class PlainProgress(TextWriter output) : IProgress<TuneProgress>, IProgress<ReevaluationProgress>
     {
         private int _shown;
 
@@ -399,6 +413,17 @@ internal static class TuneCommand
                 _shown++;
                 output.WriteLine(FormattableString.Invariant(
                     $"[{_shown}/{p.TrialsPlanned}] trial {p.TrialNumber} {p.Trainer} {state} {value}  best {best}  ({p.Elapsed.TotalSeconds:0.0}s{(p.CpuSeconds is { } cpu ? $", trial {cpu:0.0}s CPU" : string.Empty)}){(p.FailReason is { } r ? "  " + Output.Messages.Clean(r) : string.Empty)}"));
+            }
+        }
+
+        public void Report(ReevaluationProgress p)
+        {
+            var leader = p.LeaderTrialNumber is { } t ? FormattableString.Invariant($"leader trial {t} {p.LeaderMean:0.0000}") : "no leader (every fit failed)";
+            var dropped = p.Eliminated.Count == 0 ? string.Empty : $", dropped trial(s) {string.Join(", ", p.Eliminated)}";
+            lock (output)
+            {
+                output.WriteLine(FormattableString.Invariant(
+                    $"[re-evaluation {p.Repeat}/{p.Repeats}] {p.Racing} of {p.Candidates} configuration(s) racing on fresh folds, {leader}{dropped}  ({p.Fits} fits, {p.Elapsed.TotalSeconds:0.0}s)"));
             }
         }
     }

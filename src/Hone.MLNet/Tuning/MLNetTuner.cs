@@ -6,6 +6,7 @@ using Hone.MLNet.Metrics;
 using Hone.MLNet.Pipelines;
 using Hone.MLNet.Resources;
 using Hone.MLNet.SearchSpaces;
+using Hone.MLNet.Selection;
 using Hone.MLNet.Statistics;
 using Hone.MLNet.Validation;
 using Hone.Pruners;
@@ -288,8 +289,18 @@ public sealed class MLNetTuner
             throw new InvalidOperationException($"No trial completed ({study.Trials.Count} trials); first failure reasons: {string.Join(" | ", reasons)}");
         }
 
+        // Racing the best few on fresh splits of the tuning rows (Selection/Reevaluation.cs); the winner there is refit.
+        var (reevaluation, reevaluationSkipped) = Reevaluation.Run(
+            study, options, validation, tuningRows, dataset.Labels, classification, seeds, folds.Count, (t, fold, ct) =>
+            {
+                var space = spaces.First(s => s.Name == TrainerOf(t, spaces));
+                var prep = preprocessing is null ? null : options.TunePreprocessing ? preprocessing.FromTrialParams(t.Params, space.IsLinear) : preprocessing.Defaults(space.IsLinear);
+                return evaluator.ScoreWithCost(space, space.FromTrialParams(t.Params), prep, fold, SecondObjective.None, ct).Score;
+            }, cancellationToken);
+        evaluator.ForgetFreshFolds();
         var pareto = twoObjectives ? ParetoPoints(study, spaces) : [];
-        var best = twoObjectives ? study.Trials[ChooseTradeOff(pareto, metric.Direction(), options.MaxSecondObjective)] : study.BestTrial;
+        var best = twoObjectives ? study.Trials[ChooseTradeOff(pareto, metric.Direction(), options.MaxSecondObjective)]
+            : reevaluation?.WinnerTrialNumber is { } winner ? study.Trials[winner] : study.BestTrial;
         var bestSpace = spaces.First(s => s.Name == TrainerOf(best, spaces));
         var bestValues = bestSpace.FromTrialParams(best.Params);
         var bestPrep = preprocessing?.FromTrialParams(best.Params, bestSpace.IsLinear);
@@ -398,6 +409,8 @@ public sealed class MLNetTuner
             RefitCost = refitCost,
             MaxSecondObjective = options.MaxSecondObjective,
             Resources = usage.Totals(meter.EnergyMethod),
+            Reevaluation = reevaluation,
+            ReevaluationSkipped = reevaluationSkipped,
             TuningElapsed = tuningElapsed,
             RefitElapsed = refitElapsed,
             Elapsed = total.Elapsed,
@@ -549,7 +562,8 @@ public sealed class MLNetTuner
         private readonly TuningMetric _metric;
         private readonly int _seed;
         private readonly MLContext _loader;
-        private readonly Dictionary<int, (IDataView Train, IDataView Valid)> _views = [];
+        private readonly Dictionary<Fold, (IDataView Train, IDataView Valid)> _views = new(ReferenceEqualityComparer.Instance);
+        private readonly HashSet<Fold> _tuningFolds = new(ReferenceEqualityComparer.Instance);
         private readonly Lock _lock = new();
 
         public FoldEvaluator(MLContext loader, Dataset data, TuningMetric metric, int seed, IReadOnlyList<Fold> folds, PreprocessingSpace? preprocessing)
@@ -561,7 +575,8 @@ public sealed class MLNetTuner
             _loader = loader;
             foreach (var fold in folds)
             {
-                _views[fold.Index] = (data.ToDataView(_loader, fold.TrainRows), data.ToDataView(_loader, fold.ValidRows));
+                _views[fold] = (data.ToDataView(_loader, fold.TrainRows), data.ToDataView(_loader, fold.ValidRows));
+                _tuningFolds.Add(fold);
             }
 
             InputSchema = data.RawInputSchema ?? data.ToDataView(_loader, [0]).Schema;
@@ -582,7 +597,18 @@ public sealed class MLNetTuner
         public (double Score, double Cost, Dictionary<string, double> Metrics) ScoreWithCost(
             TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep, Fold fold, SecondObjective second, CancellationToken cancellation = default)
         {
-            var (train, valid) = _views[fold.Index];
+            (IDataView Train, IDataView Valid) views;
+            lock (_lock)
+            {
+                // Any fold can be scored (re-evaluation brings fresh ones); its views are made once, under the lock.
+                if (!_views.TryGetValue(fold, out views))
+                {
+                    views = (_data.ToDataView(_loader, fold.TrainRows), _data.ToDataView(_loader, fold.ValidRows));
+                    _views[fold] = views;
+                }
+            }
+
+            var (train, valid) = views;
             var ml = new MLContext(_seed);
             using var stop = cancellation.Register(() => MLContextCancellation.CancelExecution(ml));
             var fit = Stopwatch.StartNew();
@@ -600,6 +626,18 @@ public sealed class MLNetTuner
                 _ => 0,
             };
             return (score, cost, AllMetrics(predictions, _data.Task));
+        }
+
+        /// <summary>Drops the views of every fold but the tuning folds (re-evaluation's fresh folds are used once).</summary>
+        public void ForgetFreshFolds()
+        {
+            lock (_lock)
+            {
+                foreach (var fold in _views.Keys.Where(f => !_tuningFolds.Contains(f)).ToList())
+                {
+                    _views.Remove(fold);
+                }
+            }
         }
 
         /// <summary>The size of the model saved as an ML.NET .zip, in bytes.</summary>

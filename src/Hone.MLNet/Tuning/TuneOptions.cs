@@ -181,6 +181,26 @@ public sealed class TuneOptions
     /// <summary>Receives a report after each trial.</summary>
     public IProgress<TuneProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// How many of the best distinct configurations are re-evaluated after the search, on fresh splits of the tuning
+    /// rows, before one is refit (<see cref="Selection.ReevaluationResult"/>): the winner is the best on the fresh folds,
+    /// and the result reports how optimistic the best trial's tuning score was. 0 turns it off. Used with one objective
+    /// and shuffled validation only.
+    /// </summary>
+    /// <value>
+    /// Null: automatic, <see cref="Selection.ReevaluationDefaults.Top"/> when the tuning rows are at most
+    /// <see cref="Selection.ReevaluationDefaults.AutomaticMaxRows"/>, else off.
+    /// </value>
+    /// <remarks>The cost is at most <c>ReevaluateTop × ReevaluationRepeats</c> trials' worth of fits; racing drops the clearly worse early.</remarks>
+    public int? ReevaluateTop { get; init; }
+
+    /// <summary>How many fresh splits the re-evaluated configurations are scored on (each the validation strategy with a new shuffle seed).</summary>
+    /// <value><see cref="Selection.ReevaluationDefaults.Repeats"/>.</value>
+    public int ReevaluationRepeats { get; init; } = Selection.ReevaluationDefaults.Repeats;
+
+    /// <summary>Receives a report after each repeat of re-evaluation.</summary>
+    public IProgress<Selection.ReevaluationProgress>? ReevaluationProgress { get; init; }
+
     /// <summary>The metric in effect.</summary>
     public TuningMetric ResolvedMetric => Metric ?? TuningMetrics.DefaultFor(Task);
 
@@ -281,6 +301,16 @@ public sealed class TuneOptions
         if (WarmStartFrom.Count > 0 && SecondObjective != SecondObjective.None)
         {
             errors.Add("WarmStartFrom works with one objective; it cannot be combined with a SecondObjective.");
+        }
+
+        if (ReevaluateTop is < 0 or > 100)
+        {
+            errors.Add($"ReevaluateTop must be from 0 (off) to 100, got {ReevaluateTop}.");
+        }
+
+        if (ReevaluationRepeats is < 1 or > 100)
+        {
+            errors.Add($"ReevaluationRepeats must be from 1 to 100, got {ReevaluationRepeats}.");
         }
 
         if (errors.Count > 0)

@@ -140,6 +140,15 @@ public sealed class TuneResult
     /// <summary>What the trials used: CPU time, peak memory and energy, and whether a budget stopped the run.</summary>
     public ResourceTotals? Resources { get; init; }
 
+    /// <summary>
+    /// The re-evaluation of the best configurations on fresh folds that chose <see cref="BestTrialNumber"/>, with the
+    /// winner's-curse gap and its cost; null when it did not run (<see cref="ReevaluationSkipped"/> says why).
+    /// </summary>
+    public Selection.ReevaluationResult? Reevaluation { get; init; }
+
+    /// <summary>Why re-evaluation did not run (null when it ran).</summary>
+    public string? ReevaluationSkipped { get; init; }
+
     /// <summary>Time spent in trials.</summary>
     public required TimeSpan TuningElapsed { get; init; }
 
@@ -248,6 +257,7 @@ public sealed class TuneResult
                     ["trial"] = p.TrialNumber, ["trainer"] = p.Trainer, ["metric"] = Finite(p.Metric), ["cost"] = Finite(p.Cost),
                 }).ToArray()),
             },
+            ["reevaluation"] = ReevaluationJson(),
             ["resources"] = Resources is { } r ? new JsonObject
             {
                 ["trial_wall_seconds"] = Math.Round(r.TrialWallSeconds, 3),
@@ -306,7 +316,8 @@ public sealed class TuneResult
             Line("");
         }
 
-        Line($"{(SecondObjective == SecondObjective.None ? "Best" : "Chosen")} trial #{BestTrialNumber}: {BestTrainer}");
+        Line($"{(SecondObjective == SecondObjective.None ? "Best" : "Chosen")} trial #{BestTrialNumber}: {BestTrainer}" +
+             (Reevaluation is { WinnerChanged: true } re ? $" (chosen by re-evaluation on fresh folds; the best by tuning score is #{re.TopTrialNumber})" : ""));
         foreach (var (name, value) in BestParameters)
         {
             var defaultValue = DefaultParameters.TryGetValue(name, out var d) ? TrainerSearchSpace.Format(d) : "?";
@@ -332,6 +343,7 @@ public sealed class TuneResult
         Line($"  paired t-test:        t = {F(Comparison.PairedT.Statistic)}, p = {P(Comparison.PairedT.PValue)} ({Comparison.PairedT.Method})");
         Line("  (the tuned score is the best of many trials on these folds, so it is optimistically biased; the test score is not)");
         Line("");
+        FormatReevaluation(Line);
         if (Test is { } t)
         {
             Line($"Test {m} of the refit model on {t.Rows} held-out rows: {F(t.Value)} [95% bootstrap CI {F(t.CiLow)}, {F(t.CiHigh)}]" +
@@ -357,6 +369,87 @@ public sealed class TuneResult
         }
 
         return b.ToString();
+    }
+
+    private JsonObject ReevaluationJson()
+    {
+        if (Reevaluation is not { } r)
+        {
+            return new JsonObject { ["ran"] = false, ["skipped"] = ReevaluationSkipped };
+        }
+
+        return new JsonObject
+        {
+            ["ran"] = true,
+            ["top"] = r.Top,
+            ["repeats"] = r.Repeats,
+            ["folds_per_repeat"] = r.FoldsPerRepeat,
+            ["fold_seeds"] = new JsonArray(r.FoldSeeds.Select(x => (JsonNode?)x).ToArray()),
+            ["rule"] = Selection.ReevaluationResult.Rule,
+            ["winner"] = r.WinnerTrialNumber,
+            ["top_trial"] = r.TopTrialNumber,
+            ["winner_changed"] = r.WinnerChanged,
+            ["gap"] = Finite(r.Gap),
+            ["gap_ci95"] = new JsonArray(Finite(r.GapCiLow), Finite(r.GapCiHigh)),
+            ["gap_folds"] = r.GapFolds,
+            ["fits"] = r.Fits,
+            ["trials_worth"] = Math.Round(r.TrialsWorth, 2),
+            ["seconds"] = Math.Round(r.Elapsed.TotalSeconds, 3),
+            ["candidates"] = new JsonArray(r.Candidates.Select(c => (JsonNode?)new JsonObject
+            {
+                ["trial"] = c.TrialNumber,
+                ["trainer"] = c.Trainer,
+                ["rank"] = c.Rank,
+                ["tuned"] = Finite(c.TunedValue),
+                ["fresh_mean"] = Finite(c.Mean),
+                ["fresh_fold_scores"] = new JsonArray(c.FoldScores.Select(v => (JsonNode?)JsonValue.Create(Finite(v))).ToArray()),
+                ["status"] = c.Status.ToString().ToLowerInvariant(),
+                ["eliminated_after_repeat"] = c.EliminatedAfterRepeat,
+                ["fail_reason"] = c.FailReason,
+            }).ToArray()),
+        };
+    }
+
+    private void FormatReevaluation(Action<string> line)
+    {
+        if (Reevaluation is not { } r)
+        {
+            if (ReevaluationSkipped is { } why)
+            {
+                line($"Re-evaluation on fresh folds: {why}.");
+                line("");
+            }
+
+            return;
+        }
+
+        var m = Metric.ShortName();
+        line($"Re-evaluation (racing) of the {r.Candidates.Count} best configuration(s) on {r.Repeats} fresh split(s) of the tuning rows ({Validation}, seeds {string.Join(", ", r.FoldSeeds)}; the test rows untouched):");
+        line($"  {"rank",-4} {"trial",-6} {"trainer",-28} {"tuned",-8} {"fresh",-8} {"folds",-5} status");
+        foreach (var c in r.Candidates)
+        {
+            var status = c.Status switch
+            {
+                Selection.ReevaluationStatus.Eliminated => $"eliminated after repeat {c.EliminatedAfterRepeat}",
+                Selection.ReevaluationStatus.Failed => $"failed: {c.FailReason}",
+                _ => c.Status.ToString().ToLowerInvariant(),
+            };
+            line($"  {c.Rank,-4} {"#" + c.TrialNumber.ToString(CultureInfo.InvariantCulture),-6} {c.Trainer,-28} {F(c.TunedValue),-8} {(double.IsNaN(c.Mean) ? "-" : F(c.Mean)),-8} {c.FoldScores.Count,-5} {status}");
+        }
+
+        line(r.WinnerTrialNumber is not { } w
+            ? $"  Every fresh fit failed; the study's best trial #{r.TopTrialNumber} is refit."
+            : r.WinnerChanged
+                ? $"  Refit: trial #{w}, the best {m} on the fresh folds, instead of the study's best trial #{r.TopTrialNumber}."
+                : $"  Refit: trial #{w}, the study's best trial, also the best {m} on the fresh folds.");
+        if (double.IsFinite(r.Gap))
+        {
+            var top = r.Candidates[0];
+            line($"  Winner's-curse gap of trial #{r.TopTrialNumber}: tuned {F(top.TunedValue)} vs fresh {F(top.Mean)} = {F(r.Gap)} [95% bootstrap CI {F(r.GapCiLow)}, {F(r.GapCiHigh)}] over {r.GapFolds} fresh folds (positive: the tuning score was optimistic)");
+        }
+
+        line($"  Cost: {r.Fits} fits ({r.TrialsWorth:0.#} trials' worth), {r.Elapsed.TotalSeconds:0.0} s");
+        line("");
     }
 
     private static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);

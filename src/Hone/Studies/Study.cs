@@ -265,6 +265,22 @@ public sealed partial class Study : IDisposable, IAsyncDisposable
         Interlocked.Increment(ref _trialSystemAttrWrites);
     }
 
+    /// <summary>
+    /// Sets a user attribute on a trial of this study, finished ones included: for tools that learn more about a trial
+    /// after it ended (Hone.MLNet records a configuration's scores when it is re-evaluated on fresh folds).
+    /// </summary>
+    public void SetTrialUserAttr(FrozenTrial trial, string key, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (PendingParamWrites.TryGetValue(trial.TrialId, out var live))
+        {
+            live.FlushParams();
+        }
+
+        Storage.SetTrialUserAttr(trial.TrialId, key, AttributeValue.From(key, value));
+    }
+
     /// <summary>Asks the current optimize run(s) of this object to start no new trial; running trials finish.</summary>
     public void Stop() => _stopRequested = true;
 

@@ -36,7 +36,7 @@ public class MLNetTunerTests
         Assert.Contains(result.BestTrainer, options.Trainers);
         Assert.Equal(5, result.Best.FoldScores.Count);
         Assert.Equal(5, result.Default.FoldScores.Count);
-        Assert.Equal(result.Study.BestValue, result.Best.Mean, 12);
+        Assert.Equal(result.Study.Trials[result.BestTrialNumber].Values![0], result.Best.Mean, 12);
         Assert.InRange(result.Best.Mean, result.Best.CiLow, result.Best.CiHigh);
         Assert.InRange(result.Best.Mean, 0.85, 1.0);
         Assert.NotNull(result.Test);
@@ -89,7 +89,8 @@ public class MLNetTunerTests
         var test = result.TestRows.Select(r => rows[r]).ToHashSet();
         var tuning = result.TuningRows.Select(r => rows[r]).ToHashSet();
         Assert.Equal(result.TestRows.Count, test.Count); // feature vectors identify rows
-        Assert.Equal(2 * 5 + 5 + 2, seen.Count); // trials × folds, default on the folds, two refits
+        Assert.NotNull(result.Reevaluation); // on by default for this small table: its fresh folds must not touch the test rows either
+        Assert.Equal(2 * 5 + result.Reevaluation.Fits + 5 + 2, seen.Count); // trials × folds, re-evaluation, default on the folds, two refits
         Assert.All(seen, fit =>
         {
             Assert.Empty(fit.Intersect(test));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Hone.MLNet.Data;
+using Hone.MLNet.MetaLearning;
 using Hone.MLNet.Metrics;
 using Hone.MLNet.Pipelines;
 using Hone.MLNet.Resources;
@@ -110,6 +111,7 @@ public sealed class MLNetTuner
         }
 
         var folds = validation.Split(tuningRows, dataset.Labels, classification, seeds.Folds);
+        var metaFeatures = DatasetMetaFeatures.Compute(dataset, tuningRows, options.Seed);
         var preprocessing = dataset.Columns is { } featureColumns ? new PreprocessingSpace(featureColumns, options.Task) : null;
         var evaluator = new FoldEvaluator(_mlContext, dataset, metric, seeds.MLNet, folds, preprocessing);
 
@@ -138,6 +140,8 @@ public sealed class MLNetTuner
             ["second_objective"] = second.ShortName(),
             ["preprocessing"] = preprocessing is null ? "none" : options.TunePreprocessing ? "tuned" : "fixed",
         });
+        var newStudy = study.Trials.Count == 0;
+        study.SetUserAttr(DatasetMetaFeatures.AttributeKey, metaFeatures.ToDictionary());
         foreach (var (key, value) in options.StudyUserAttrs)
         {
             study.SetUserAttr(key, value);
@@ -147,6 +151,13 @@ public sealed class MLNetTuner
         {
             study.SetUserAttr(WarmStart.SourcesKey, options.WarmStartFrom.Select(s => s.Name).ToArray());
             WarmStart.EnqueueBest(study, warmTrials);
+        }
+
+        var warnings = dataset.Warnings.ToList();
+        if (options.MetaLearnFrom is { } portfolio && newStudy
+            && MetaLearningStart.Apply(study, portfolio, metaFeatures, options.Task, spaces, preprocessing, options.TunePreprocessing, options.MetaLearnConfigurations) is { } metaWarning)
+        {
+            warnings.Add(metaWarning);
         }
 
         var trainerNames = spaces.Select(s => s.Name).ToArray();
@@ -329,7 +340,7 @@ public sealed class MLNetTuner
             ColumnKinds = dataset.Columns?.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal) ?? new Dictionary<string, ColumnKind>(StringComparer.Ordinal),
             BestMetrics = MetricsOf(best),
             TestMetrics = testMetrics,
-            Warnings = dataset.Warnings,
+            Warnings = warnings,
             DefaultParameters = bestSpace.Parameters.ToDictionary(p => p.Name, p => p.Default),
             Best = bestSummary,
             Default = defaultSummary,

@@ -124,7 +124,8 @@ internal static class Landmarkers
     {
         var labelMean = train.Average(r => table.Labels[r]);
         Func<int, double> best = _ => labelMean;
-        var bestSse = train.Sum(r => Math.Pow(table.Labels[r] - labelMean, 2));
+        var total = train.Sum(r => Math.Pow(table.Labels[r] - labelMean, 2));
+        var bestSse = total;
         var (mean, _) = Standardization(table, train);
         for (var j = 0; j < table.Numeric.Length; j++)
         {
@@ -144,7 +145,7 @@ internal static class Landmarkers
             }
 
             var slope = sxy / sxx;
-            var sse = bestSse - (slope * sxy);
+            var sse = total - (slope * sxy);
             if (sse < bestSse)
             {
                 bestSse = sse;

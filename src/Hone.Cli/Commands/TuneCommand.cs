@@ -88,11 +88,16 @@ internal static class TuneCommand
             Description = "Start from earlier studies (comma-separated names): their 3 best configurations run first and the sampler takes their trials as a prior.",
         };
         var warmStartStorage = new Option<string?>("--warm-start-storage") { Description = "Where the --warm-start studies are (default: --storage)." };
+        var metaLearn = new Option<bool>("--meta-learn")
+        {
+            Description = "Start from the best configurations of the earlier datasets most like this one (meta-features recorded by hone tune; see docs/mlnet.md).",
+        };
+        var metaLearnStorage = new Option<string?>("--meta-learn-storage") { Description = "Where the earlier studies for --meta-learn are (default: --storage)." };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
             data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, categorical, text, fixedPreprocessing,
             output, storage, studyName, force, quiet, second, maxSecond,
-            timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage,
+            timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage, metaLearn, metaLearnStorage,
         };
         tune.SetAction(parse =>
         {
@@ -201,6 +206,7 @@ internal static class TuneCommand
             // Closed on every way out (Ctrl+C and errors too) by the command's storage scope (StorageFactory.BeginScope).
             var before = CheckSameData(store, name, shownUrl, dataPath, hash, parse.GetValue(force));
             var sources = WarmStartSources(parse.GetValue(warmStart), parse.GetValue(warmStartStorage), store, shownUrl, secondObjective);
+            var portfolio = TuneMetaLearning.PortfolioFor(parse.GetValue(metaLearn), parse.GetValue(metaLearnStorage), store);
 
             var options = new TuneOptions
             {
@@ -221,6 +227,7 @@ internal static class TuneCommand
                 CpuBudget = parse.GetValue(cpuBudget),
                 EnergyBudgetWattHours = parse.GetValue(energyBudget),
                 WarmStartFrom = sources,
+                MetaLearnFrom = portfolio,
                 IgnoreColumns = ignoreColumns,
                 CategoricalColumns = categoricalColumns,
                 TextColumns = textColumns,
@@ -258,6 +265,11 @@ internal static class TuneCommand
             foreach (var warning in result.Warnings)
             {
                 context.Error.WriteLine($"hone: warning: {warning}");
+            }
+
+            if (TuneMetaLearning.Describe(result.Study) is { } drawn)
+            {
+                context.Output.WriteLine(drawn);
             }
 
             context.Output.Write(result.FormatReport());

@@ -25,6 +25,7 @@ internal static class Program
           {MultiObjectiveCostCommand.Usage}
           {ImportanceCommand.Usage}
           {DashboardCommand.Usage}
+          {MetaLearningCommand.Usage}
         """;
 
     public static int Main(string[] args)
@@ -49,6 +50,7 @@ internal static class Program
                 "mo-cost" => MultiObjectiveCostCommand.Run(parsed),
                 "importance" => ImportanceCommand.Run(parsed),
                 "dashboard" => DashboardCommand.Run(parsed),
+                "meta-learning" => MetaLearningCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
             };

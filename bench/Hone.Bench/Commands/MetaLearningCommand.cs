@@ -5,6 +5,7 @@ using Hone.Bench.Cli;
 using Hone.MLNet;
 using Hone.MLNet.Metrics;
 using Hone.MLNet.MetaLearning;
+using Hone.MLNet.SearchSpaces;
 using Hone.MLNet.Tuning;
 using Hone.MLNet.Validation;
 using Hone.Storage;
@@ -23,7 +24,7 @@ namespace Hone.Bench.Commands;
 internal static class MetaLearningCommand
 {
     public const string Usage =
-        "meta-learning [--datasets breast_cancer,...,digits600_odd] [--seeds 5] [--trials 25] [--source-trials 30] [--folds 3] [--out file.jsonl]";
+        "meta-learning [--datasets breast_cancer,...,digits600_odd] [--seeds 5] [--trials 25] [--source-trials 30] [--folds 3] [--trainers all] [--jobs 1] [--out file.jsonl] [--report file.jsonl]";
 
     private static readonly string[] Arms = ["plain", "meta", "warm"];
 
@@ -35,52 +36,66 @@ internal static class MetaLearningCommand
         var sourceTrials = args.Int("source-trials", 30, min: 1);
         var folds = args.Int("folds", 3, min: 2);
         var outFile = args.String("out");
+        var trainers = args.List("trainers", []);
+        var jobs = args.Int("jobs", 1, min: 1);
+        var reportFrom = args.String("report");
         args.ThrowIfUnknown();
+        if (reportFrom is not null)
+        {
+            // The report of a finished or interrupted run's lines.
+            var saved = File.ReadLines(reportFrom).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<MetaRun>(l)!).ToList();
+            var complete = saved.GroupBy(r => (r.Dataset, r.Seed)).Where(g => g.Select(r => r.Arm).Distinct().Count() == Arms.Length).SelectMany(g => g).ToList();
+            var order = names.Where(n => complete.Any(r => r.Dataset == n)).Select(MetaLearningDatasets.Load).ToArray();
+            Console.WriteLine(Report(complete, order, trials, complete.Select(r => r.Seed).Distinct().Count()));
+            return 0;
+        }
+
         var total = Stopwatch.StartNew();
         var datasets = names.Select(MetaLearningDatasets.Load).ToArray();
         Console.Error.WriteLine($"meta-learning: {datasets.Length} datasets, {seeds} seeds, {trials} trials, sources {sourceTrials} trials, {folds}-fold CV; {Environment.ProcessorCount} cores; load {Load()}");
 
         // One earlier study a dataset, on its half A (seed 100): the warm-start source and the meta-learning portfolio.
         var storage = new InMemoryStorage();
-        var sources = new Dictionary<string, Study>(StringComparer.Ordinal);
-        foreach (var d in datasets)
+        var sources = new System.Collections.Concurrent.ConcurrentDictionary<string, Study>(StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = jobs };
+        Parallel.ForEach(datasets, parallel, d =>
         {
             var watch = Stopwatch.StartNew();
-            var result = Tune(d, d.HalfA, 100, sourceTrials, folds, storage, $"{d.Name}-A", null, []);
+            var result = Tune(d, d.HalfA, 100, sourceTrials, folds, storage, $"{d.Name}-A", null, [], trainers);
             sources[d.Name] = result.Study;
             var meta = DatasetMetaFeatures.FromJson(result.Study.UserAttrs[DatasetMetaFeatures.AttributeKey]);
             Console.Error.WriteLine($"source {d.Name}: best {result.Best.Mean:0.0000} ({result.BestTrainer}), {watch.Elapsed.TotalSeconds:0} s; meta-features {meta}");
-        }
+        });
 
         var all = Portfolio.FromStorage(storage);
         var runs = new List<MetaRun>();
-        using var writer = outFile is null ? null : new StreamWriter(outFile);
-        foreach (var d in datasets)
+        using var writer = outFile is null ? null : new StreamWriter(outFile) { AutoFlush = true };
+        // Seed-major, so that an interrupted run (--report) still covers every dataset.
+        var work = Enumerable.Range(1, seeds).SelectMany(seed => datasets.SelectMany(d => Arms.Select(arm => (d, seed, arm)))).ToArray();
+        Parallel.ForEach(work, parallel, item =>
         {
+            var (d, seed, arm) = item;
             var portfolio = new Portfolio(all.Entries.Where(e => datasets.First(x => x.Name == e.Dataset).Group != d.Group));
-            for (var seed = 1; seed <= seeds; seed++)
+            var watch = Stopwatch.StartNew();
+            var result = Tune(d, d.HalfB, seed, trials, folds, new InMemoryStorage(), $"{d.Name}-{arm}-{seed}",
+                arm == "meta" ? portfolio : null, arm == "warm" ? [sources[d.Name]] : [], trainers);
+            var sign = result.Direction == StudyDirection.Maximize ? 1 : -1;
+            var ordered = result.Study.Trials.OrderBy(t => t.Number).ToArray();
+            double BestAfter(int n) => ordered.Take(n).Where(t => t.State == TrialState.Complete && t.Values is { Count: 1 }).Max(t => sign * t.Values![0]) * sign;
+            var neighbours = result.Study.UserAttrs.TryGetValue(Portfolio.SourcesKey, out var record)
+                ? string.Join(", ", record.GetProperty("neighbours").EnumerateArray().Take(3).Select(n =>
+                    string.Create(CultureInfo.InvariantCulture, $"{n.GetProperty("dataset").GetString()} {n.GetProperty("distance").GetDouble():0.00}")))
+                : "";
+            var run = new MetaRun(d.Name, d.Task.ShortName(), result.Metric.ShortName(), arm, seed, BestAfter(10), BestAfter(trials), result.Test?.Value ?? double.NaN,
+                result.BestTrainer, watch.Elapsed.TotalSeconds, neighbours);
+            lock (runs)
             {
-                foreach (var arm in Arms)
-                {
-                    var watch = Stopwatch.StartNew();
-                    var result = Tune(d, d.HalfB, seed, trials, folds, new InMemoryStorage(), $"{d.Name}-{arm}-{seed}",
-                        arm == "meta" ? portfolio : null, arm == "warm" ? [sources[d.Name]] : []);
-                    var sign = result.Direction == StudyDirection.Maximize ? 1 : -1;
-                    var ordered = result.Study.Trials.OrderBy(t => t.Number).ToArray();
-                    double BestAfter(int n) => ordered.Take(n).Where(t => t.State == TrialState.Complete && t.Values is { Count: 1 }).Max(t => sign * t.Values![0]) * sign;
-                    var neighbours = result.Study.UserAttrs.TryGetValue(Portfolio.SourcesKey, out var record)
-                        ? string.Join(", ", record.GetProperty("neighbours").EnumerateArray().Take(3).Select(n =>
-                            string.Create(CultureInfo.InvariantCulture, $"{n.GetProperty("dataset").GetString()} {n.GetProperty("distance").GetDouble():0.00}")))
-                        : "";
-                    var run = new MetaRun(d.Name, d.Task.ShortName(), result.Metric.ShortName(), arm, seed, BestAfter(10), BestAfter(trials), result.Test?.Value ?? double.NaN,
-                        result.BestTrainer, watch.Elapsed.TotalSeconds, neighbours);
-                    runs.Add(run);
-                    writer?.WriteLine(JsonSerializer.Serialize(run));
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{d.Name} {arm} seed {seed}: @10 {run.At10:0.0000} @{trials} {run.AtEnd:0.0000} test {run.Test:0.0000} ({run.Trainer}, {run.Seconds:0} s){(neighbours.Length > 0 ? " nearest " + neighbours : "")}"));
-                }
+                runs.Add(run);
+                writer?.WriteLine(JsonSerializer.Serialize(run));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{d.Name} {arm} seed {seed}: @10 {run.At10:0.0000} @{trials} {run.AtEnd:0.0000} test {run.Test:0.0000} ({run.Trainer}, {run.Seconds:0} s){(neighbours.Length > 0 ? " nearest " + neighbours : "")}"));
             }
-        }
+        });
 
         Console.WriteLine(Report(runs, datasets, trials, seeds));
         Console.WriteLine($"Total {total.Elapsed.TotalMinutes:0.0} min; load {Load()}");
@@ -88,10 +103,11 @@ internal static class MetaLearningCommand
     }
 
     private static TuneResult Tune(BenchDataset d, Hone.MLNet.Data.TabularData data, int seed, int trials, int folds, IStorage storage, string name,
-        Portfolio? portfolio, IReadOnlyList<Study> warm) =>
+        Portfolio? portfolio, IReadOnlyList<Study> warm, IReadOnlyList<string> trainers) =>
         new MLNetTuner(new MLContext(seed)).Tune(data, d.Label, new TuneOptions
         {
             Task = d.Task,
+            Trainers = trainers.Count == 0 ? null : TrainerSearchSpaces.Names(d.Task).Where(trainers.Contains).ToArray(),
             Trials = trials,
             Seed = seed,
             Validation = ValidationStrategy.StratifiedKFold(folds),
@@ -165,5 +181,5 @@ internal static class MetaLearningCommand
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
 
-    private sealed record MetaRun(string Dataset, string Task, string Metric, string Arm, int Seed, double At10, double AtEnd, double Test, string Trainer, double Seconds, string Neighbours);
+    internal sealed record MetaRun(string Dataset, string Task, string Metric, string Arm, int Seed, double At10, double AtEnd, double Test, string Trainer, double Seconds, string Neighbours);
 }

@@ -26,6 +26,7 @@ internal static class Program
           {ImportanceCommand.Usage}
           {DashboardCommand.Usage}
           {ReevaluationCommand.Usage}
+          {MetaLearningCommand.Usage}
         """;
 
     public static int Main(string[] args)
@@ -51,6 +52,7 @@ internal static class Program
                 "importance" => ImportanceCommand.Run(parsed),
                 "dashboard" => DashboardCommand.Run(parsed),
                 "reevaluation" => ReevaluationCommand.Run(parsed),
+                "meta-learning" => MetaLearningCommand.Run(parsed),
                 "help" or "-h" or "--help" => PrintUsage(),
                 _ => throw new UsageException($"Unknown command \"{parsed.Command}\"."),
             };

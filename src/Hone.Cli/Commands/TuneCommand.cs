@@ -100,11 +100,16 @@ internal static class TuneCommand
             "Race the K best configurations on fresh folds before the refit and refit the winner there; 0 turns it off (default: 5 when at most 2,000 tuning rows, else off).");
         var reevaluateRepeats = CommandLineValues.WholeNumber("--reevaluate-repeats", string.Empty, 1, 100, ReevaluationDefaults.Repeats,
             "Fresh splits of the tuning rows the --reevaluate race scores on (each the --validation folds with a new shuffle seed).");
+        var metaLearn = new Option<bool>("--meta-learn")
+        {
+            Description = "Start from the best configurations of the earlier datasets most like this one (meta-features recorded by hone tune; see docs/mlnet.md).",
+        };
+        var metaLearnStorage = new Option<string?>("--meta-learn-storage") { Description = "Where the earlier studies for --meta-learn are (default: --storage)." };
         var tune = new Command("tune", "Tune an ML.NET model on a CSV file: trainer and hyperparameters, cross-validation with pruning, refit, held-out test.")
         {
             data, label, task, metric, trials, trainers, validation, testFraction, seed, timeout, jobs, ignore, categorical, text, fixedPreprocessing, noCostAware,
             output, storage, studyName, force, quiet, second, maxSecond,
-            timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage, reevaluate, reevaluateRepeats,
+            timeBudget, memoryLimit, cpuBudget, energyBudget, warmStart, warmStartStorage, reevaluate, reevaluateRepeats, metaLearn, metaLearnStorage,
         };
         tune.SetAction(parse =>
         {
@@ -232,6 +237,7 @@ internal static class TuneCommand
             // Closed on every way out (Ctrl+C and errors too) by the command's storage scope (StorageFactory.BeginScope).
             var before = CheckSameData(store, name, shownUrl, dataPath, hash, parse.GetValue(force));
             var sources = WarmStartSources(parse.GetValue(warmStart), parse.GetValue(warmStartStorage), store, shownUrl, secondObjective);
+            var portfolio = TuneMetaLearning.PortfolioFor(parse.GetValue(metaLearn), parse.GetValue(metaLearnStorage), store);
 
             var progress = new PlainProgress(context.Output);
             var options = new TuneOptions
@@ -253,6 +259,7 @@ internal static class TuneCommand
                 CpuBudget = parse.GetValue(cpuBudget),
                 EnergyBudgetWattHours = parse.GetValue(energyBudget),
                 WarmStartFrom = sources,
+                MetaLearnFrom = portfolio,
                 IgnoreColumns = ignoreColumns,
                 CategoricalColumns = categoricalColumns,
                 TextColumns = textColumns,
@@ -294,6 +301,11 @@ internal static class TuneCommand
             foreach (var warning in result.Warnings)
             {
                 context.Error.WriteLine($"hone: warning: {warning}");
+            }
+
+            if (TuneMetaLearning.Describe(result.Study) is { } drawn)
+            {
+                context.Output.WriteLine(drawn);
             }
 
             context.Output.Write(result.FormatReport());

@@ -68,6 +68,17 @@ internal sealed class PreprocessingSpace
         _selectionChoices = [.. choices];
     }
 
+    /// <summary>
+    /// Whether <paramref name="value"/> is a possible value of choice <paramref name="name"/> on this data (the feature
+    /// selection choices depend on the columns); a choice this data never asks for is harmless and fits.
+    /// </summary>
+    internal bool Fits(string name, object? value) => name switch
+    {
+        Selection => value is string s && _selectionChoices.Contains(s),
+        TopK => value is IConvertible c && c.ToDouble(System.Globalization.CultureInfo.InvariantCulture) is var k && k >= 2 && k <= _maxSelected && k == Math.Floor(k),
+        _ => true,
+    };
+
     /// <summary>Asks the trial for each choice that matters here; returns them by parameter name.</summary>
     public IReadOnlyDictionary<string, object?> Suggest(Trial trial, bool linear)
     {

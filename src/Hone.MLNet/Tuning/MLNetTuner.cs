@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Hone.MLNet.Data;
+using Hone.MLNet.MetaLearning;
 using Hone.MLNet.Metrics;
 using Hone.MLNet.Pipelines;
 using Hone.MLNet.Resources;
@@ -112,6 +113,7 @@ public sealed class MLNetTuner
         }
 
         var folds = validation.Split(tuningRows, dataset.Labels, classification, seeds.Folds);
+        var metaFeatures = DatasetMetaFeatures.Compute(dataset, tuningRows, options.Seed);
         var preprocessing = dataset.Columns is { } featureColumns ? new PreprocessingSpace(featureColumns, options.Task) : null;
         var evaluator = new FoldEvaluator(_mlContext, dataset, metric, seeds.MLNet, folds, preprocessing);
 
@@ -155,20 +157,28 @@ public sealed class MLNetTuner
             ["categorical"] = options.CategoricalColumns.ToArray(),
             ["text"] = options.TextColumns.ToArray(),
         });
+        var newStudy = study.Trials.Count == 0;
+        study.SetUserAttr(DatasetMetaFeatures.AttributeKey, metaFeatures.ToDictionary());
         foreach (var (key, value) in options.StudyUserAttrs)
         {
             study.SetUserAttr(key, value);
         }
 
-        var fresh = study.Trials.Count == 0;
-        if (warmTrials.Count > 0 && fresh)
+        if (warmTrials.Count > 0 && newStudy)
         {
             study.SetUserAttr(WarmStart.SourcesKey, options.WarmStartFrom.Select(s => s.Name).ToArray());
             WarmStart.EnqueueBest(study, warmTrials);
         }
 
+        var warnings = dataset.Warnings.ToList();
+        if (options.MetaLearnFrom is { } portfolio && newStudy
+            && MetaLearningStart.Apply(study, portfolio, metaFeatures, options.Task, spaces, preprocessing, options.TunePreprocessing, options.MetaLearnConfigurations) is { } metaWarning)
+        {
+            warnings.Add(metaWarning);
+        }
+
         var trainerNames = spaces.Select(s => s.Name).ToArray();
-        if (costAware && fresh)
+        if (costAware && newStudy)
         {
             foreach (var space in spaces)
             {
@@ -389,7 +399,7 @@ public sealed class MLNetTuner
             ColumnKinds = dataset.Columns?.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal) ?? new Dictionary<string, ColumnKind>(StringComparer.Ordinal),
             BestMetrics = MetricsOf(best),
             TestMetrics = testMetrics,
-            Warnings = dataset.Warnings,
+            Warnings = warnings,
             DefaultParameters = bestSpace.Parameters.ToDictionary(p => p.Name, p => p.Default),
             Best = bestSummary,
             Default = defaultSummary,

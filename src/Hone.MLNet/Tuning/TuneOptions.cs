@@ -117,6 +117,20 @@ public sealed class TuneOptions
     /// <value>True.</value>
     public bool CostAware { get; init; } = true;
 
+    /// <summary>
+    /// Configurations from earlier datasets to start from (meta-learning, see <see cref="MetaLearning.Portfolio"/>): the
+    /// best configurations of the datasets nearest to this one in meta-features are the new study's first trials
+    /// (<see cref="MetaLearnConfigurations"/> of them), and the study records which datasets and studies they came from
+    /// (<see cref="MetaLearning.Portfolio.SourcesKey"/>). Only a new study is seeded. A portfolio with nothing for this
+    /// task or these trainers is a warning in <see cref="TuneResult.Warnings"/>, not an error.
+    /// </summary>
+    /// <value>Null: no meta-learning.</value>
+    public MetaLearning.Portfolio? MetaLearnFrom { get; init; }
+
+    /// <summary>How many configurations <see cref="MetaLearnFrom"/> enqueues: the best of each nearest dataset in turn.</summary>
+    /// <value>5.</value>
+    public int MetaLearnConfigurations { get; init; } = 5;
+
     /// <summary>The sampler.</summary>
     /// <value>Null: the <see cref="Hone.Samplers.Auto.AutoSampler"/> seeded from <see cref="Seed"/>.</value>
     public ISampler? Sampler { get; init; }
@@ -311,6 +325,11 @@ public sealed class TuneOptions
         if (ReevaluationRepeats is < 1 or > 100)
         {
             errors.Add($"ReevaluationRepeats must be from 1 to 100, got {ReevaluationRepeats}.");
+        }
+
+        if (MetaLearnConfigurations < 1)
+        {
+            errors.Add($"MetaLearnConfigurations must be at least 1, got {MetaLearnConfigurations}.");
         }
 
         if (errors.Count > 0)

@@ -29,7 +29,8 @@ internal static class Reevaluation
     /// </summary>
     public static (ReevaluationResult? Result, string? Skipped) Run(
         Study study, TuneOptions options, ValidationStrategy validation, IReadOnlyList<int> tuningRows, IReadOnlyList<double> labels, bool classification,
-        TuneSeeds seeds, int foldsPerTrial, Func<FrozenTrial, Fold, CancellationToken, double> score, CancellationToken cancellationToken)
+        TuneSeeds seeds, int foldsPerTrial, Func<FrozenTrial, Fold, CancellationToken, double> score, Func<FrozenTrial, double?> trialCpuSeconds,
+        CancellationToken cancellationToken)
     {
         var top = ReevaluationDefaults.TopFor(options.ReevaluateTop, tuningRows.Count);
         if (options.SecondObjective != SecondObjective.None)
@@ -56,15 +57,44 @@ internal static class Reevaluation
             return (null, "no complete feasible trial to re-evaluate");
         }
 
+        var ranked = trials.Count;
+        if (options.ReevaluateTop is null)
+        {
+            trials = WithinBudget(trials, study.GetTrials(TrialState.Complete, TrialState.Pruned, TrialState.Fail).Sum(t => trialCpuSeconds(t) ?? 0),
+                options.ReevaluationRepeats, trialCpuSeconds);
+        }
+
         var candidates = trials.Select(t => new Candidate(t.Number, TrainerName(t), t.Values![0])).ToList();
         var foldSeeds = Enumerable.Range(1, options.ReevaluationRepeats).Select(r => unchecked(seeds.Folds + (ReevaluationDefaults.SeedStride * r))).ToArray();
         var byNumber = trials.ToDictionary(t => t.Number);
         var result = Race(
-            candidates, top, foldSeeds, seed => validation.Split(tuningRows, labels, classification, seed),
+            candidates, trials.Count < ranked ? trials.Count : top, foldSeeds, seed => validation.Split(tuningRows, labels, classification, seed),
             (c, fold, ct) => score(byNumber[candidates[c].TrialNumber], fold, ct),
             direction, foldsPerTrial, options.Parallelism, seeds.Bootstrap, options.ReevaluationProgress, cancellationToken);
         Record(study, result);
         return (result, null);
+    }
+
+    /// <summary>
+    /// The candidates whose estimated re-evaluation cost (their trial's CPU seconds × <paramref name="repeats"/>) fits, in
+    /// rank order, within <see cref="ReevaluationDefaults.MaxCostShare"/> of the tuning's CPU seconds; the first is kept whatever it costs.
+    /// </summary>
+    public static List<FrozenTrial> WithinBudget(List<FrozenTrial> ranked, double tuningCpuSeconds, int repeats, Func<FrozenTrial, double?> trialCpuSeconds)
+    {
+        var budget = ReevaluationDefaults.MaxCostShare * tuningCpuSeconds;
+        var kept = new List<FrozenTrial>();
+        var spent = 0.0;
+        foreach (var trial in ranked)
+        {
+            var cost = (trialCpuSeconds(trial) ?? 0) * repeats;
+            if (kept.Count == 0 || spent + cost <= budget)
+            {
+                kept.Add(trial);
+                spent += cost;
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>The <paramref name="k"/> best complete trials by their first value, one per distinct configuration (ties keep trial order).</summary>

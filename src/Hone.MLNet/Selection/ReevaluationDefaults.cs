@@ -25,6 +25,15 @@ public static class ReevaluationDefaults
     /// </summary>
     public const double Alpha = 0.05;
 
+    /// <summary>
+    /// When re-evaluation is on by default (not asked for with a count), its estimated CPU time may be at most this share
+    /// of the CPU time the tuning trials used: each candidate is estimated at its own trial's CPU time per repeat, and
+    /// candidates that would go over are left out, the study's best excepted. One-versus-all tree ensembles on ten classes
+    /// cost a hundred times a linear model's fit; without the cap, racing five of them on fresh folds can take longer than
+    /// the whole search.
+    /// </summary>
+    public const double MaxCostShare = 0.25;
+
     /// <summary>Repeat r (1, 2, ...) splits the tuning rows with the seed <c>TuneSeeds.Folds + SeedStride × r</c>.</summary>
     public const int SeedStride = 1_000;
 

@@ -306,7 +306,7 @@ public sealed class MLNetTuner
                 var space = spaces.First(s => s.Name == TrainerOf(t, spaces));
                 var prep = preprocessing is null ? null : options.TunePreprocessing ? preprocessing.FromTrialParams(t.Params, space.IsLinear) : preprocessing.Defaults(space.IsLinear);
                 return evaluator.ScoreWithCost(space, space.FromTrialParams(t.Params), prep, fold, SecondObjective.None, ct).Score;
-            }, cancellationToken);
+            }, CpuSeconds, cancellationToken);
         evaluator.ForgetFreshFolds();
         var pareto = twoObjectives ? ParetoPoints(study, spaces) : [];
         var best = twoObjectives ? study.Trials[ChooseTradeOff(pareto, metric.Direction(), options.MaxSecondObjective)]

@@ -21,6 +21,28 @@ public class ReevaluationTests
         (c, fold, _) => levels[c] + (0.01 * ((fold.ValidRows[0] % 7) - 3));
 
     [Fact]
+    public void WithinBudget_KeepsTheBestWhateverItCosts_AndThenTheCandidatesThatFitAQuarterOfTheTuningCpu()
+    {
+        var study = Study.Create(new StudyOptions { Direction = StudyDirection.Maximize });
+        double[] cpu = [1, 2, 10, 1, 1];
+        for (var i = 0; i < cpu.Length; i++)
+        {
+            var trial = study.Ask();
+            trial.SetUserAttr("cpu", cpu[i]);
+            study.Tell(trial, 1.0 - (0.01 * i));
+        }
+
+        static double? Cpu(FrozenTrial t) => t.UserAttrs["cpu"].GetDouble();
+        var ranked = study.Trials.OrderBy(t => t.Number).ToList();
+
+        // Budget 0.25 × 40 = 10 CPU seconds; each candidate costs its trial's CPU × 2 repeats: 2, 4, (20 skipped), 2, 2.
+        Assert.Equal([0, 1, 3, 4], Reevaluation.WithinBudget(ranked, tuningCpuSeconds: 40, repeats: 2, Cpu).Select(t => t.Number));
+
+        // A best trial dearer than the whole budget is still re-evaluated, alone.
+        Assert.Equal([2], Reevaluation.WithinBudget([ranked[2], ranked[0]], tuningCpuSeconds: 40, repeats: 2, Cpu).Select(t => t.Number));
+    }
+
+    [Fact]
     public void Race_WinnerIsTheBestOnFreshFolds_NotTheBestTuned_AndTheGapIsTheTopTrialsTunedMinusFreshMean()
     {
         Reevaluation.Candidate[] candidates = [new(10, "A", 0.95), new(11, "B", 0.90), new(12, "C", 0.89)];

@@ -8,19 +8,7 @@ public sealed class ReevaluateCliTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string Data(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "data", name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new FileNotFoundException(name);
-    }
+    private static string Data(string name) => RepoData.Path(name);
 
     [Theory]
     [InlineData("--reevaluate", "-1", "--reevaluate -1 is out of range; expected a whole number from 0 to 100")]

@@ -9,19 +9,7 @@ public sealed class TuneCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string Data(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "data", name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new FileNotFoundException(name);
-    }
+    private static string Data(string name) => RepoData.Path(name);
 
     [Fact]
     public async Task Tune_WithoutTask_InfersItFromTheLabel_AndSaysSo()

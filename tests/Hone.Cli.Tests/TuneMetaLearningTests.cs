@@ -8,19 +8,7 @@ public sealed class TuneMetaLearningTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string Data(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "data", name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new FileNotFoundException(name);
-    }
+    private static string Data(string name) => RepoData.Path(name);
 
     private string[] Tune(string file, string study) =>
         ["tune", "--data", Data(file), "--task", "multiclass", "--trainers", "LbfgsMaximumEntropy", "--validation", "holdout:0.3", "--jobs", "1",

@@ -105,7 +105,7 @@ internal static class RetuneCommand
                 Trials = parse.GetValue(trials),
                 Parallelism = parse.GetValue(jobs),
                 Storage = store,
-                Progress = parse.GetValue(quiet) ? null : new RetuneProgress(o),
+                Progress = parse.GetValue(quiet) ? null : new TuneProgressLines(o),
                 StudyUserAttrs = new Dictionary<string, object?>
                 {
                     [TuneCommand.DataFileKey] = Path.GetFileName(newPath),
@@ -251,24 +251,5 @@ internal static class RetuneCommand
             ? $"  dropped: the whole interval lies {worse} the old mean by more than --max-drop {F(d.MaxDrop)} (drop {F(d.Drop)})"
             : $"  not dropped: the interval does not lie wholly {worse} the old mean − --max-drop {F(d.MaxDrop)} (drop {F(d.Drop)})");
         o.WriteLine($"Decision: {check.Decision}");
-    }
-
-    /// <summary>One line per finished trial of the new study.</summary>
-    private sealed class RetuneProgress(TextWriter output) : IProgress<TuneProgress>
-    {
-        private int _shown;
-
-        public void Report(TuneProgress p)
-        {
-            var value = p.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
-            var best = p.BestValue is { } b ? b.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
-            var state = p.State == TrialState.Pruned ? $"pruned after {p.FoldsRun} fold(s)" : p.State.ToString().ToLowerInvariant();
-            lock (output)
-            {
-                _shown++;
-                output.WriteLine(FormattableString.Invariant(
-                    $"[{_shown}/{p.TrialsPlanned}] trial {p.TrialNumber} {p.Trainer} {state} {value}  best {best}  ({p.Elapsed.TotalSeconds:0.0}s){(p.FailReason is { } r ? "  " + Messages.Clean(r) : string.Empty)}"));
-            }
-        }
     }
 }

@@ -176,6 +176,11 @@ internal static class TuneCommand
                 throw new UsageException("--reevaluate works with one objective; drop --second-objective or --reevaluate");
             }
 
+            if (parse.GetValue(metaLearnStorage) is not null && !parse.GetValue(metaLearn))
+            {
+                throw new UsageException("--meta-learn-storage needs --meta-learn");
+            }
+
             var hash = Sha256(dataPath);
             var storageUrl = SweepReader.ResolveStorage(parse.GetValue(storage)!, Environment.CurrentDirectory);
             var shownUrl = StorageFactory.Display(storageUrl);

@@ -18,7 +18,7 @@ internal static class TuneMetaLearning
     {
         if (!metaLearn)
         {
-            return storageText is null ? null : throw new UsageException("--meta-learn-storage needs --meta-learn");
+            return null;
         }
 
         var source = store;

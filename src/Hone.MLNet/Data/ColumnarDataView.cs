@@ -5,8 +5,14 @@ namespace Hone.MLNet.Data;
 
 /// <summary>
 /// An in-memory ML.NET view over some rows of column arrays: <c>float[]</c> (Single), <c>string[]</c> (Text),
-/// <c>bool[]</c> (Boolean) or <c>uint[]</c> (a key, 1-based). Rows are read in the order given.
+/// <c>bool[]</c> (Boolean) or <c>uint[]</c> (a key, 1-based). Rows are read in the order given, or in a random
+/// order when a trainer asks for one.
 /// </summary>
+/// <remarks>
+/// The view can shuffle itself because ML.NET otherwise puts a shuffling transform in front of it for trainers
+/// that visit rows in random order (SDCA, forests): that transform fills a buffer on a background thread and
+/// hands rows over one by one, which on a few hundred rows costs more than the training.
+/// </remarks>
 internal sealed class ColumnarDataView : IDataView
 {
     private readonly Array[] _columns;
@@ -19,17 +25,29 @@ internal sealed class ColumnarDataView : IDataView
         _rows = rows;
     }
 
-    public bool CanShuffle => false;
+    public bool CanShuffle => true;
 
     public DataViewSchema Schema { get; }
 
     public long? GetRowCount() => _rows.Count;
 
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this, Order(rand));
 
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [new Cursor(this)];
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [new Cursor(this, Order(rand))];
 
-    private sealed class Cursor(ColumnarDataView view) : DataViewRowCursor
+    private IReadOnlyList<int> Order(Random? rand)
+    {
+        if (rand is null)
+        {
+            return _rows;
+        }
+
+        var order = _rows.ToArray();
+        rand.Shuffle(order);
+        return order;
+    }
+
+    private sealed class Cursor(ColumnarDataView view, IReadOnlyList<int> rows) : DataViewRowCursor
     {
         private long _position = -1;
 
@@ -41,13 +59,13 @@ internal sealed class ColumnarDataView : IDataView
 
         public override bool MoveNext()
         {
-            if (_position + 1 < view._rows.Count)
+            if (_position + 1 < rows.Count)
             {
                 _position++;
                 return true;
             }
 
-            _position = view._rows.Count;
+            _position = rows.Count;
             return false;
         }
 
@@ -67,8 +85,8 @@ internal sealed class ColumnarDataView : IDataView
                 ?? throw new InvalidOperationException($"Column {column.Name} is {column.Type}, not {typeof(TValue).Name}.");
         }
 
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId v) => v = new DataViewRowId((ulong)_position, 0);
+        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId v) => v = new DataViewRowId((ulong)Row, 0);
 
-        private int Row => view._rows[(int)_position];
+        private int Row => rows[(int)_position];
     }
 }

@@ -66,25 +66,65 @@ public sealed class Predictions
     {
         ArgumentNullException.ThrowIfNull(scored);
         ArgumentNullException.ThrowIfNull(labels);
+        // One pass reads every column: each pass runs the whole pipeline over the rows again.
+        var schema = scored.Schema;
+        var score = schema["Score"];
+        var columns = new List<DataViewSchema.Column> { score };
+        var probability = task == TuningTask.BinaryClassification ? schema.GetColumnOrNull("Probability") : null;
+        var predictedLabel = task == TuningTask.Regression ? null : schema.GetColumnOrNull("PredictedLabel");
+        if (probability is { } p)
+        {
+            columns.Add(p);
+        }
+
+        if (predictedLabel is { } l)
+        {
+            columns.Add(l);
+        }
+
+        using var cursor = scored.GetRowCursor(columns);
         switch (task)
         {
             case TuningTask.BinaryClassification:
                 {
-                    var scores = scored.GetColumn<float>("Score").Select(v => (double)v).ToArray();
-                    var probabilities = scored.Schema.GetColumnOrNull("Probability") is null
-                        ? null
-                        : scored.GetColumn<float>("Probability").Select(v => (double)v).ToArray();
-                    var predicted = scored.GetColumn<bool>("PredictedLabel").Select(v => v ? 1 : 0).ToArray();
-                    return new Predictions(task, labels, scores, probabilities, predicted);
+                    var scores = new List<double>(labels.Length);
+                    var probabilities = probability is null ? null : new List<double>(labels.Length);
+                    var predicted = new List<int>(labels.Length);
+                    var getScore = cursor.GetGetter<float>(score);
+                    var getProbability = probability is { } pc ? cursor.GetGetter<float>(pc) : null;
+                    var getPredicted = cursor.GetGetter<bool>(predictedLabel ?? throw new InvalidOperationException("The scored data has no PredictedLabel column."));
+                    float s = 0, pr = 0;
+                    var b = false;
+                    while (cursor.MoveNext())
+                    {
+                        getScore(ref s);
+                        scores.Add(s);
+                        if (getProbability is not null)
+                        {
+                            getProbability(ref pr);
+                            probabilities!.Add(pr);
+                        }
+
+                        getPredicted(ref b);
+                        predicted.Add(b ? 1 : 0);
+                    }
+
+                    return new Predictions(task, labels, [.. scores], probabilities?.ToArray(), [.. predicted]);
                 }
 
             case TuningTask.MulticlassClassification:
                 {
                     var k = classCount;
                     var probabilities = new double[labels.Length * k];
+                    var predicted = new List<int>(labels.Length);
+                    var getScore = cursor.GetGetter<VBuffer<float>>(score);
+                    var getPredicted = cursor.GetGetter<uint>(predictedLabel ?? throw new InvalidOperationException("The scored data has no PredictedLabel column."));
+                    var buffer = default(VBuffer<float>);
+                    uint key = 0;
                     var i = 0;
-                    foreach (var buffer in scored.GetColumn<VBuffer<float>>("Score"))
+                    while (cursor.MoveNext())
                     {
+                        getScore(ref buffer);
                         var dense = buffer.DenseValues().ToArray();
                         var sum = dense.All(v => v >= 0) ? dense.Sum() : 0;
                         for (var c = 0; c < k && c < dense.Length; c++)
@@ -92,16 +132,28 @@ public sealed class Predictions
                             probabilities[(i * k) + c] = sum > 0 ? dense[c] / sum : dense[c];
                         }
 
+                        // The key column's raw values are 1-based (0 is missing).
+                        getPredicted(ref key);
+                        predicted.Add((int)key - 1);
                         i++;
                     }
 
-                    // The key column's raw values are 1-based (0 is missing).
-                    var predicted = scored.GetColumn<uint>("PredictedLabel").Select(v => (int)v - 1).ToArray();
-                    return new Predictions(task, labels, [], probabilities, predicted, k);
+                    return new Predictions(task, labels, [], probabilities, [.. predicted], k);
                 }
 
             default:
-                return new Predictions(task, labels, scored.GetColumn<float>("Score").Select(v => (double)v).ToArray());
+                {
+                    var scores = new List<double>(labels.Length);
+                    var getScore = cursor.GetGetter<float>(score);
+                    float s = 0;
+                    while (cursor.MoveNext())
+                    {
+                        getScore(ref s);
+                        scores.Add(s);
+                    }
+
+                    return new Predictions(task, labels, [.. scores]);
+                }
         }
     }
 }

@@ -44,18 +44,18 @@ internal sealed class PreprocessingSpace
     private readonly string[] _selectionChoices;
     private readonly int _maxSelected;
 
-    public PreprocessingSpace(IReadOnlyList<FeatureColumn> columns, TuningTask task)
+    public PreprocessingSpace(IReadOnlyList<FeatureColumn> columns)
     {
         _numeric = columns.Where(c => c.Kind == ColumnKind.Numeric).Select(c => c.Name).ToArray();
         _categorical = columns.Where(c => c.Kind == ColumnKind.Categorical).Select(c => c.Name).ToArray();
         _text = columns.Where(c => c.Kind == ColumnKind.Text).Select(c => c.Name).ToArray();
         _hasMissing = columns.Any(c => c.Kind == ColumnKind.Numeric && c.Missing > 0);
 
-        // Mutual information needs a class label; counting non-zero values only helps sparse (one-hot, n-gram) features.
+        // Mutual information bins a numeric label as it bins the features, so it serves regression too; counting non-zero values only helps sparse (one-hot, n-gram) features.
         var estimate = _numeric.Length + columns.Where(c => c.Kind == ColumnKind.Categorical).Sum(c => c.Distinct + 1) + (200 * _text.Length);
         _maxSelected = Math.Min(1000, estimate);
         var choices = new List<string> { "none" };
-        if (task.IsClassification() && _maxSelected >= 3)
+        if (_maxSelected >= 3)
         {
             choices.Add("mutual_info");
         }
@@ -181,8 +181,18 @@ internal sealed class PreprocessingSpace
         return v;
     }
 
-    /// <summary>The estimators that turn the raw columns into "Features" with these choices.</summary>
-    public IEstimator<ITransformer> Build(MLContext ml, IReadOnlyDictionary<string, object?> choices)
+    /// <summary>
+    /// How many bins the mutual-information estimate uses for each feature and for a numeric label: the power of two
+    /// nearest the cube root of the row count, from 4 to 256. A histogram estimate needs far fewer bins than rows:
+    /// with ML.NET's default of 256 on a few hundred rows of continuous values nearly every row has a bin of its own,
+    /// every feature then seems to tell the label apart, and which are kept is close to chance (refit on 192 rows of
+    /// y = 3·x0 − 2·x1 + noise, it kept x0 and the unrelated x2; with 8 bins, x0 and x1).
+    /// </summary>
+    internal static int MutualInformationBins(int rows) =>
+        Math.Clamp((int)Math.Pow(2, Math.Round(Math.Log2(Math.Cbrt(Math.Max(rows, 1))))), 4, 256);
+
+    /// <summary>The estimators that turn the raw columns into "Features" with these choices, for a fit on <paramref name="rows"/> rows.</summary>
+    public IEstimator<ITransformer> Build(MLContext ml, IReadOnlyDictionary<string, object?> choices, int rows)
     {
         var steps = new List<IEstimator<ITransformer>>();
         var parts = new List<string>();
@@ -258,7 +268,7 @@ internal sealed class PreprocessingSpace
         switch (Text(Selection, "none"))
         {
             case "mutual_info":
-                steps.Add(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation("Features", slotsInOutput: Int(TopK, _maxSelected)));
+                steps.Add(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation("Features", slotsInOutput: Int(TopK, _maxSelected), numberOfBins: MutualInformationBins(rows)));
                 break;
             case "count":
                 steps.Add(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnCount("Features", count: Int(MinCount, 1)));

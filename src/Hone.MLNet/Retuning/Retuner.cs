@@ -90,7 +90,7 @@ public sealed class Retuner
         // Old and new rows in one dataset, so both get the same column kinds and class indices; old rows come first.
         var stacked = TabularData.Stack($"{oldData.Source} + {newData.Source}", [.. features, old.Label], oldData, newData);
         var dataset = Dataset.FromTable(_mlContext, stacked, old.Label, old.Task, [], Within(old.Categorical, features), Within(old.Text, features));
-        var preprocessing = dataset.Columns is { } columns ? new PreprocessingSpace(columns, old.Task) : null;
+        var preprocessing = dataset.Columns is { } columns ? new PreprocessingSpace(columns) : null;
         var evaluator = new MLNetTuner.FoldEvaluator(_mlContext, dataset, old.Metric, old.Seed, [], preprocessing);
 
         // The model hone tune saved: the best configuration refit on the old tuning rows (the same test split as then).
@@ -187,7 +187,7 @@ public sealed class Retuner
         var old = check.Old;
         var metric = old.Metric;
         var dataset = Dataset.FromTable(_mlContext, check.NewData, old.Label, old.Task, tuneOptions.IgnoreColumns, tuneOptions.CategoricalColumns, tuneOptions.TextColumns);
-        var preprocessing = dataset.Columns is { } columns ? new PreprocessingSpace(columns, old.Task) : null;
+        var preprocessing = dataset.Columns is { } columns ? new PreprocessingSpace(columns) : null;
         var evaluator = new MLNetTuner.FoldEvaluator(_mlContext, dataset, metric, result.Seeds.MLNet, result.Folds, preprocessing);
         var (space, values, prep) = Configuration(old, preprocessing);
         var oldFolds = result.Folds.Select(f =>

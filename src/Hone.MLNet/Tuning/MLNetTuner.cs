@@ -114,7 +114,7 @@ public sealed class MLNetTuner
 
         var folds = validation.Split(tuningRows, dataset.Labels, classification, seeds.Folds);
         var metaFeatures = DatasetMetaFeatures.Compute(dataset, tuningRows, options.Seed);
-        var preprocessing = dataset.Columns is { } featureColumns ? new PreprocessingSpace(featureColumns, options.Task) : null;
+        var preprocessing = dataset.Columns is { } featureColumns ? new PreprocessingSpace(featureColumns) : null;
         var evaluator = new FoldEvaluator(_mlContext, dataset, metric, seeds.MLNet, folds, preprocessing);
 
         var second = options.SecondObjective;
@@ -597,21 +597,21 @@ public sealed class MLNetTuner
         public double Score(TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep, Fold fold) =>
             ScoreWithCost(space, values, prep, fold, SecondObjective.None).Score;
 
-        /// <summary>The whole pipeline: the preprocessing choices (for raw columns) and the trainer.</summary>
+        /// <summary>The whole pipeline for a fit on <paramref name="rows"/> rows: the preprocessing choices (for raw columns) and the trainer.</summary>
         /// <remarks>
         /// Linear trainers read their input once per iteration, and on each pass ML.NET splits the transforms' work
         /// across background threads and merges it back, which on small data costs more than the optimization; so
         /// their prepared features are cached in memory first (the saved model does not keep the cache). Tree
         /// trainers read the data once, into their own binned copy, and gain nothing from it.
         /// </remarks>
-        public IEstimator<ITransformer> Estimator(MLContext ml, TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep)
+        public IEstimator<ITransformer> Estimator(MLContext ml, TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep, int rows)
         {
             if (!space.IsLinear)
             {
-                return _preprocessing is null || prep is null ? space.CreateEstimator(ml, values) : _preprocessing.Build(ml, prep).Append(space.CreateTrainer(ml, values));
+                return _preprocessing is null || prep is null ? space.CreateEstimator(ml, values) : _preprocessing.Build(ml, prep, rows).Append(space.CreateTrainer(ml, values));
             }
 
-            var prepare = _preprocessing is null || prep is null ? ml.Transforms.NormalizeMinMax("Features") : _preprocessing.Build(ml, prep);
+            var prepare = _preprocessing is null || prep is null ? ml.Transforms.NormalizeMinMax("Features") : _preprocessing.Build(ml, prep, rows);
             return prepare.AppendCacheCheckpoint(ml).Append(space.CreateTrainer(ml, values));
         }
 
@@ -634,7 +634,7 @@ public sealed class MLNetTuner
             var ml = new MLContext(_seed);
             using var stop = cancellation.Register(() => MLContextCancellation.CancelExecution(ml));
             var fit = Stopwatch.StartNew();
-            var model = OnPoolThread(() => Estimator(ml, space, values, prep).Fit(train));
+            var model = OnPoolThread(() => Estimator(ml, space, values, prep, fold.TrainRows.Count).Fit(train));
             var fitSeconds = fit.Elapsed.TotalSeconds;
             var predict = Stopwatch.StartNew();
             var predictions = Predictions(model.Transform(valid), fold.ValidRows);
@@ -687,7 +687,7 @@ public sealed class MLNetTuner
             }
 
             var ml = new MLContext(_seed);
-            return OnPoolThread(() => Estimator(ml, space, values, prep).Fit(view));
+            return OnPoolThread(() => Estimator(ml, space, values, prep, rows.Count).Fit(view));
         }
 
         /// <summary>

@@ -179,6 +179,40 @@ public class PipelineTests
     }
 
     [Fact]
+    public void Regression_selects_features_by_mutual_information_with_the_binned_label()
+    {
+        // y depends on x0 and x1 only; keeping the 2 features of highest mutual information must keep those two.
+        var table = TestData.Regression(240);
+        var result = Tuner.Tune(table, "y", new TuneOptions
+        {
+            Task = TuningTask.Regression,
+            Trials = 2,
+            Trainers = ["LightGbm"],
+            Validation = ValidationStrategy.KFold(3),
+            Sampler = new Hone.Samplers.PartialFixedSampler(
+                new Dictionary<string, object?> { [PreprocessingSpace.Selection] = "mutual_info", [PreprocessingSpace.TopK] = 2 },
+                new Hone.Samplers.RandomSampler(1)),
+        });
+        Assert.All(result.Study.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal("mutual_info", result.Preprocessing[PreprocessingSpace.Selection]);
+
+        var raw = TestData.View(table);
+        var kept = result.Model.Transform(raw).GetColumn<VBuffer<float>>("Features").First().DenseValues().ToArray();
+        var row = new[] { "x0", "x1", "x2" }.Select(c => raw.GetColumn<float>(c).First()).ToArray();
+        Assert.Equal([row[0], row[1]], kept);
+    }
+
+    [Fact]
+    public void Mutual_information_uses_far_fewer_bins_than_rows()
+    {
+        Assert.Equal(4, PreprocessingSpace.MutualInformationBins(10));
+        Assert.Equal(8, PreprocessingSpace.MutualInformationBins(192));
+        Assert.Equal(16, PreprocessingSpace.MutualInformationBins(2000));
+        Assert.Equal(128, PreprocessingSpace.MutualInformationBins(1_000_000));
+        Assert.Equal(256, PreprocessingSpace.MutualInformationBins(int.MaxValue));
+    }
+
+    [Fact]
     public void Ignoring_an_unknown_column_lists_the_columns()
     {
         var e = Assert.Throws<ArgumentException>(() => Tuner.Tune(TestData.Mixed(), "label", new TuneOptions { Trials = 1, IgnoreColumns = ["colour", "colours"] }));

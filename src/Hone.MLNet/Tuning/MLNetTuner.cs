@@ -634,7 +634,7 @@ public sealed class MLNetTuner
             var ml = new MLContext(_seed);
             using var stop = cancellation.Register(() => MLContextCancellation.CancelExecution(ml));
             var fit = Stopwatch.StartNew();
-            var model = OnPoolThread(() => Estimator(ml, space, values, prep, fold.TrainRows.Count).Fit(train));
+            var model = OnPoolThread(space, () => Estimator(ml, space, values, prep, fold.TrainRows.Count).Fit(train));
             var fitSeconds = fit.Elapsed.TotalSeconds;
             var predict = Stopwatch.StartNew();
             var predictions = Predictions(model.Transform(valid), fold.ValidRows);
@@ -687,16 +687,17 @@ public sealed class MLNetTuner
             }
 
             var ml = new MLContext(_seed);
-            return OnPoolThread(() => Estimator(ml, space, values, prep, rows.Count).Fit(view));
+            return OnPoolThread(space, () => Estimator(ml, space, values, prep, rows.Count).Fit(view));
         }
 
         /// <summary>
-        /// Runs a fit on a thread-pool thread. ML.NET's tree learners start a task for each node split and wait for it;
-        /// waited on from a pool thread that task is usually taken back and run inline, where from a trial's own thread
-        /// it crosses to another thread and back, which made FastTree 2-3 times slower on small data.
+        /// Runs a tree trainer's fit on a thread-pool thread. ML.NET's FastTree and FastForest start a task for each
+        /// node split and wait for it; waited on from a pool thread that task is usually taken back and run inline,
+        /// where from a trial's own thread it crosses to another thread and back, which made them 2-3 times slower on
+        /// small data. Other trainers gain nothing from it and stay on the calling thread, leaving the pool free.
         /// </summary>
-        private static T OnPoolThread<T>(Func<T> fit) =>
-            Thread.CurrentThread.IsThreadPoolThread ? fit() : Task.Run(fit).GetAwaiter().GetResult();
+        private static T OnPoolThread<T>(TrainerSearchSpace space, Func<T> fit) =>
+            space.IsLinear || Thread.CurrentThread.IsThreadPoolThread ? fit() : Task.Run(fit).GetAwaiter().GetResult();
 
         public Predictions Predict(ITransformer model, IReadOnlyList<int> rows)
         {

@@ -82,9 +82,14 @@ public sealed class PopulationBasedTraining
     public static IReadOnlySet<int> SegmentsInUse(Study study)
     {
         ArgumentNullException.ThrowIfNull(study);
+        return SegmentsInUse(study.Trials);
+    }
+
+    private static HashSet<int> SegmentsInUse(IReadOnlyList<FrozenTrial> trials)
+    {
         var latest = new Dictionary<int, (int Segment, int Number)>();
         var inUse = new HashSet<int>();
-        foreach (var t in study.Trials)
+        foreach (var t in trials)
         {
             if (t.State == TrialState.Complete && PbtAttributes.Claim(t) is { } claim
                 && (!latest.TryGetValue(claim.Member, out var known) || claim.Segment > known.Segment))
@@ -136,7 +141,13 @@ public sealed class PopulationBasedTraining
             {
                 lock (_planning)
                 {
-                    study.CleanCheckpoints(retention, SegmentsInUse(study));
+                    // Other workers' segments finish outside the lock, so one running when the trials are read here may
+                    // be its member's latest by the time the clean-up reads them again: keep every segment running now
+                    // too, or the member's next segment would find its parent's checkpoint deleted and start afresh.
+                    var trials = study.Trials;
+                    var keep = SegmentsInUse(trials);
+                    keep.UnionWith(trials.Where(t => t.State is TrialState.Running or TrialState.Waiting).Select(t => t.Number));
+                    study.CleanCheckpoints(retention, keep);
                 }
             }
 

@@ -169,6 +169,25 @@ public sealed class PopulationBasedTrainingTests : IDisposable
         Assert.Equal(kept.Count, Directory.GetFiles(_folder.Root).Length);
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void Retention_WithSegmentsFinishingDuringTheCleanUp_NoContinuationStartsAfresh(int seed)
+    {
+        // Four workers and instant segments: segments finish while another worker cleans up, which once deleted the
+        // checkpoint of a segment that had just become its member's latest, and the next segment trained from scratch.
+        var options = new PbtOptions
+        {
+            PopulationSize = 6, Interval = 1, Generations = 8, Seed = seed,
+            Retention = new CheckpointRetention { KeepLatestPerTrial = 1, KeepBestTrials = 1 },
+        };
+        var (study, model) = Train(options, parallelism: 4);
+        var continuations = study.Trials.Where(t => Attr(t, "pbt:parent") is not null).ToList();
+        Assert.NotEmpty(continuations);
+        Assert.All(continuations, t => Assert.Equal(Attr(t, "pbt:parent"), model.Loaded[t.Number].From));
+    }
+
     [Fact]
     public void Options_Invalid_AllProblemsInOneMessage()
     {

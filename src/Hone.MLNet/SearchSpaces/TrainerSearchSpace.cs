@@ -174,8 +174,11 @@ public sealed class TrainerSearchSpace
     public IEstimator<ITransformer> CreateEstimator(MLContext mlContext, IReadOnlyDictionary<string, object?>? parameters)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return IsLinear ? mlContext.Transforms.NormalizeMinMax("Features").Append(_build(mlContext, parameters)) : _build(mlContext, parameters);
+        return IsLinear ? LinearNormalizer(mlContext).Append(_build(mlContext, parameters)) : _build(mlContext, parameters);
     }
+
+    /// <summary>The normalizer a linear trainer gets in front of it when the preprocessing is not tuned.</summary>
+    internal static IEstimator<ITransformer> LinearNormalizer(MLContext mlContext) => mlContext.Transforms.NormalizeMinMax("Features");
 
     /// <summary>The trainer alone (no normalizer even for a linear trainer), for a pipeline that prepares "Features" itself.</summary>
     internal IEstimator<ITransformer> CreateTrainer(MLContext mlContext, IReadOnlyDictionary<string, object?>? parameters) =>

@@ -606,13 +606,13 @@ public sealed class MLNetTuner
         /// </remarks>
         public IEstimator<ITransformer> Estimator(MLContext ml, TrainerSearchSpace space, IReadOnlyDictionary<string, object?>? values, IReadOnlyDictionary<string, object?>? prep, int rows)
         {
-            if (!space.IsLinear)
-            {
-                return _preprocessing is null || prep is null ? space.CreateEstimator(ml, values) : _preprocessing.Build(ml, prep, rows).Append(space.CreateTrainer(ml, values));
-            }
-
-            var prepare = _preprocessing is null || prep is null ? ml.Transforms.NormalizeMinMax("Features") : _preprocessing.Build(ml, prep, rows);
-            return prepare.AppendCacheCheckpoint(ml).Append(space.CreateTrainer(ml, values));
+            var prepare = _preprocessing is not null && prep is not null ? _preprocessing.Build(ml, prep, rows)
+                : space.IsLinear ? TrainerSearchSpace.LinearNormalizer(ml)
+                : null;
+            var trainer = space.CreateTrainer(ml, values);
+            return prepare is null ? trainer
+                : space.IsLinear ? prepare.AppendCacheCheckpoint(ml).Append(trainer)
+                : prepare.Append(trainer);
         }
 
         /// <summary>The fold's score, the second objective measured on the same fit (0 for none), and every metric of the task.</summary>
